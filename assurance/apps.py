@@ -1,0 +1,41 @@
+from django.apps import AppConfig
+from django.core import checks
+
+
+class AssuranceConfig(AppConfig):
+    name = "assurance"
+    verbose_name = "Assurance core"
+
+    def ready(self):
+        checks.register(check_every_view_declares_access, checks.Tags.security)
+
+
+def iter_patterns(patterns, prefix=""):
+    from django.urls import URLPattern, URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin is closed to all but administrators by the middleware
+            yield from iter_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def check_every_view_declares_access(app_configs, **kwargs):
+    """A view with no declared access level is refused to everyone; say so at start-up."""
+    from django.urls import get_resolver
+
+    from assurance.permissions import declared_access
+
+    errors = []
+    for route, pattern in iter_patterns(get_resolver().url_patterns):
+        if declared_access(pattern.callback) is None:
+            errors.append(
+                checks.Error(
+                    f"The view for /{route} declares no access level",
+                    hint="Set `access` on the view class or use @access(...) from assurance.permissions.",
+                    id="assurance.E001",
+                )
+            )
+    return errors

@@ -1,0 +1,108 @@
+"""Demo data: the core's part (organisations, periods, users), and the context that every
+area's loader receives. Loaders are idempotent: running twice changes nothing."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from assurance import registry
+from assurance.models import Organisation, ReportingPeriod
+from assurance.permissions import Role
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo sign-in, refused in production
+
+
+def read_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@dataclass
+class DemoContext:
+    scale: int
+    home: Organisation
+    organisations: dict[str, Organisation]
+    users: dict[str, object]
+    # Copies for --scale: each is an extra OPCC with its own copy of every area's data.
+    copies: list[Organisation] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def owners(self) -> list[Organisation]:
+        """Every OPCC that gets the demo content: the home office first, then the copies."""
+        return [self.home, *self.copies]
+
+    def period(self, start_year: int, quarter: int | None = None) -> ReportingPeriod:
+        return ReportingPeriod.objects.get_or_create(start_year=start_year, quarter=quarter)[0]
+
+    def say(self, message: str) -> None:
+        self.log.append(message)
+
+
+def load_core(*, scale: int) -> DemoContext:
+    data = read_yaml(Path(__file__).with_name("core.yaml"))
+    organisations = {}
+    for row in data["organisations"]:
+        org, _ = Organisation.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                "name": row["name"],
+                "short_name": row["short_name"],
+                "area_name": row.get("area_name", ""),
+                "kind": row["kind"],
+                "is_home": row.get("is_home", False),
+            },
+        )
+        organisations[row["slug"]] = org
+    for row in data["organisations"]:
+        organisations[row["slug"]].allies.set([organisations[s] for s in row.get("allies", [])])
+    home = next(o for o in organisations.values() if o.is_home)
+
+    copies = []
+    for n in range(2, scale + 1):
+        org, _ = Organisation.objects.update_or_create(
+            slug=f"demo-opcc-{n}",
+            defaults={
+                "name": f"Demo Office of the Police and Crime Commissioner {n}",
+                "short_name": f"Demo area {n}",
+                "area_name": f"Demo area {n}",
+                "kind": Organisation.Kind.OPCC,
+            },
+        )
+        copies.append(org)
+
+    periods = data["periods"]
+    for year in range(periods["first_year"], periods["last_year"] + 1):
+        for quarter in (None, 1, 2, 3, 4):
+            ReportingPeriod.objects.get_or_create(start_year=year, quarter=quarter)
+
+    User = get_user_model()
+    users = {}
+    for row in data["users"]:
+        user, created = User.objects.get_or_create(
+            username=row["username"],
+            defaults={"first_name": row["first_name"], "last_name": row["last_name"]},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        user.is_staff = row["role"] == Role.ADMINISTRATOR
+        user.is_superuser = row["role"] == Role.ADMINISTRATOR
+        user.save()
+        user.groups.set([Group.objects.get_or_create(name=row["role"])[0]])
+        users[row["username"]] = user
+    return DemoContext(scale=scale, home=home, organisations=organisations, users=users, copies=copies)
+
+
+@transaction.atomic
+def load_demo(*, scale: int = 1) -> DemoContext:
+    """Everything the demo needs, the core first and then each area in order."""
+    context = load_core(scale=scale)
+    for area in registry.areas():
+        if area.load_demo is not None:
+            area.load_demo(context=context)
+            context.say(f"Loaded {area.title}")
+    return context

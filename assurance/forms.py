@@ -1,0 +1,119 @@
+"""Form rendering and behaviour shared by every form: GOV.UK Frontend markup from one field
+template, an error summary in field order, and the version that protects against stale edits."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+from assurance.models import Rag
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "includes/form.html"
+    field_template_name = "includes/field.html"
+
+
+WIDGET_CLASSES = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.SelectMultiple: "govuk-select",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+    forms.widgets.Input: "govuk-input",
+}
+ERROR_CLASSES = {
+    "govuk-input": "govuk-input--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-select": "govuk-select--error",
+    "govuk-file-upload": "govuk-file-upload--error",
+}
+
+
+def widget_class(widget) -> str:
+    for widget_type, css in WIDGET_CLASSES.items():
+        if isinstance(widget, widget_type):
+            return css
+    return ""
+
+
+class GovukBoundField(forms.BoundField):
+    """Adds the GOV.UK classes, the error state and aria-describedby to every widget."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        css = widget_class(widget)
+        classes = [attrs.get("class", ""), css]
+        if self.errors and css in ERROR_CLASSES:
+            classes.append(ERROR_CLASSES[css])
+        attrs["class"] = " ".join(c for c in classes if c)
+        described = []
+        if self.help_text:
+            described.append(f"{self.auto_id}-hint")
+        if self.errors:
+            described.append(f"{self.auto_id}-error")
+        if described and not isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            attrs["aria-describedby"] = " ".join(described)
+        return attrs
+
+    @property
+    def is_choice_list(self) -> bool:
+        return isinstance(self.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
+
+    @property
+    def is_checkbox(self) -> bool:
+        return isinstance(self.field.widget, forms.CheckboxInput)
+
+    @property
+    def first_input_id(self) -> str:
+        """Where an error summary link lands: the first radio or checkbox of a list."""
+        return f"{self.auto_id}_0" if self.is_choice_list else self.auto_id
+
+
+class GovukFormMixin:
+    bound_field_class = GovukBoundField
+
+    def errors_in_order(self) -> list[tuple[str, str]]:
+        """(anchor id, message) for the error summary, in the order the fields appear."""
+        items = [("", str(e)) for e in self.non_field_errors()]
+        for bound in self:
+            for error in bound.errors:
+                items.append((bound.first_input_id, str(error)))
+        for name, errors in self.errors.items():
+            if name not in self.fields and name != forms.forms.NON_FIELD_ERRORS:
+                items.extend(("", str(e)) for e in errors)
+        return items
+
+
+class Form(GovukFormMixin, forms.Form):
+    pass
+
+
+class VersionedModelForm(GovukFormMixin, forms.ModelForm):
+    """A model form that remembers which version of the record it was loaded at."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["loaded_version"] = self.instance.version
+
+    def clean_loaded_version(self):
+        value = self.cleaned_data.get("loaded_version")
+        if self.instance.pk is not None and value is None:
+            raise forms.ValidationError("This form is out of date: reload the page and try again.")
+        return value
+
+
+class RagFormMixin:
+    """Amber and Red need a reason; every rating form names its fields `rag` and `rag_reason`."""
+
+    def clean(self):
+        cleaned = super().clean()
+        rag = cleaned.get("rag")
+        if rag and Rag.needs_reason(rag) and not (cleaned.get("rag_reason") or "").strip():
+            self.add_error("rag_reason", f"Give a reason for the {Rag(rag).label} rating")
+        return cleaned

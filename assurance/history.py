@@ -1,0 +1,143 @@
+"""Reading the audit trail: each change to a record as who, when, and field before -> after."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from heapq import merge
+from itertools import islice
+
+from django.apps import apps
+from django.db import models
+
+from assurance.models import AuditedModel, user_display
+
+# Bookkeeping fields that change on every save and say nothing to a reader.
+IGNORED_FIELDS = {"version", "created_at", "updated_at", "id"}
+ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    record: object
+    action: str
+    who: str
+    when: datetime
+    reason: str = ""
+    changes: list[FieldChange] = field(default_factory=list)
+    title: str = ""
+    url: str = ""
+
+
+def audited_models() -> list[type[models.Model]]:
+    return [m for m in apps.get_models() if issubclass(m, AuditedModel)]
+
+
+def display_value(model_field: models.Field, value, related: dict) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        return str(related.get((model_field.related_model, value), f"#{value}"))
+    if isinstance(model_field, models.BooleanField):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _field_changes(model, newer, older, related) -> list[FieldChange]:
+    changes = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.attname in IGNORED_FIELDS or model_field.name in IGNORED_FIELDS:
+            continue
+        after = getattr(newer, model_field.attname)
+        before = getattr(older, model_field.attname) if older is not None else None
+        if older is not None and before == after:
+            continue
+        if older is None and after in (None, ""):
+            continue
+        changes.append(
+            FieldChange(
+                label=str(model_field.verbose_name).capitalize(),
+                before=display_value(model_field, before, related) if older is not None else "",
+                after=display_value(model_field, after, related),
+            )
+        )
+    return changes
+
+
+def _related_objects(model, records) -> dict:
+    """Every object a foreign key in these records points at, one query per target model."""
+    wanted: dict[type, set] = {}
+    for model_field in model._meta.concrete_fields:
+        if isinstance(model_field, models.ForeignKey):
+            ids = {getattr(r, model_field.attname) for r in records} - {None}
+            if ids:
+                wanted.setdefault(model_field.related_model, set()).update(ids)
+    found = {}
+    for target, ids in wanted.items():
+        for pk, obj in target._default_manager.in_bulk(ids).items():
+            found[(target, pk)] = obj
+    return found
+
+
+def entries_for(obj: AuditedModel) -> list[HistoryEntry]:
+    """Every change to one record, newest first, each with the fields it changed."""
+    model = type(obj)
+    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    related = _related_objects(model, records)
+    entries, previous = [], None
+    for record in records:
+        entries.append(
+            HistoryEntry(
+                record=record,
+                action=ACTIONS[record.history_type],
+                who=user_display(record.history_user),
+                when=record.history_date,
+                reason=record.history_change_reason or "",
+                changes=_field_changes(model, record, previous, related),
+            )
+        )
+        previous = record
+    return entries[::-1]
+
+
+def changes_since(obj: AuditedModel, version: int) -> list[HistoryEntry]:
+    """The changes saved after the given version of a record, newest first."""
+    return [e for e in entries_for(obj) if e.record.version > version]
+
+
+def recent_changes(limit: int = 50) -> list[HistoryEntry]:
+    """The latest changes across every area: one query per audited model, merged by date."""
+    streams = []
+    for model in audited_models():
+        history_model = model.history.model
+        rows = history_model.objects.select_related("history_user").order_by("-history_date")[:limit]
+        streams.append(
+            [
+                HistoryEntry(
+                    record=row,
+                    action=ACTIONS[row.history_type],
+                    who=user_display(row.history_user),
+                    when=row.history_date,
+                    reason=row.history_change_reason or "",
+                    title=f"{model._meta.verbose_name.capitalize()}: {_short(row)}",
+                    url=row.instance.get_history_url(),
+                )
+                for row in rows
+            ]
+        )
+    return list(islice(merge(*streams, key=lambda e: e.when, reverse=True), limit))
+
+
+def _short(row) -> str:
+    try:
+        text = str(row.instance)
+    except Exception:  # a __str__ that follows a relation deleted since
+        text = f"#{row.id}"
+    return text if len(text) <= 90 else text[:87] + "…"

@@ -1,0 +1,317 @@
+"""The core every area shares: organisations, reporting periods, the rating vocabularies,
+visibility, and the abstract bases that give every content model its audit history and
+its version for stale-edit protection."""
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    NOT_RATED = "not_rated", "Not rated"
+
+    @classmethod
+    def needs_reason(cls, value: str) -> bool:
+        return value in {cls.RED, cls.AMBER}
+
+
+# Worst first: used to order lists so that what needs attention comes first.
+RAG_SEVERITY = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.NOT_RATED: 3}
+
+
+class Direction(models.TextChoices):
+    IMPROVING = "improving", "Improving"
+    MAINTAINING = "maintaining", "Maintaining"
+    DECLINING = "declining", "Declining"
+    NEW = "new", "New"
+
+    @classmethod
+    def between(cls, previous: str | None, current: str) -> "Direction":
+        """The direction implied by moving from one RAG to another."""
+        if previous is None or previous == Rag.NOT_RATED or current == Rag.NOT_RATED:
+            return cls.NEW
+        delta = RAG_SEVERITY[Rag(current)] - RAG_SEVERITY[Rag(previous)]
+        if delta > 0:
+            return cls.IMPROVING
+        if delta < 0:
+            return cls.DECLINING
+        return cls.MAINTAINING
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    RESTRICTED = "restricted", "Restricted"
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditedModel(TimeStampedModel):
+    """A content model: every change is kept in its history, with who made it.
+
+    `version` counts saves, so an edit form can tell that the record changed after it was
+    loaded (see assurance.services.save_versioned).
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Bookkeeping, like auto_now: every save is a new version, whoever makes it.
+        if self.pk is not None and not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def get_history_url(self) -> str:
+        return reverse("history", args=[self._meta.label_lower, self.pk])
+
+
+class VisibilityQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def visible_to(self, user):
+        from assurance.permissions import can_see_restricted
+
+        return self if can_see_restricted(user) else self.public()
+
+
+class VisibilityModel(models.Model):
+    """A record that can be confidential. Restricted records never leave the OPCC."""
+
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility,
+        default=Visibility.PUBLIC,
+        help_text="Restricted records are seen only by OPCC staff and are never published.",
+    )
+
+    objects = VisibilityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=Visibility.values),
+                name="%(app_label)s_%(class)s_visibility_valid",
+            )
+        ]
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.visibility == Visibility.RESTRICTED
+
+
+class RagQuerySet(models.QuerySet):
+    def red(self):
+        return self.filter(rag=Rag.RED)
+
+    def needing_attention(self):
+        return self.filter(rag__in=[Rag.RED, Rag.AMBER])
+
+
+class RagRatedModel(models.Model):
+    """A record rated Red/Amber/Green; Amber and Red carry a short reason."""
+
+    rag = models.CharField("RAG rating", max_length=10, choices=Rag, default=Rag.NOT_RATED)
+    rag_reason = models.TextField(
+        "Reason for rating",
+        blank=True,
+        max_length=2000,
+        help_text="Required for Amber and Red, e.g. 'Medium term financial plan being updated in June'.",
+    )
+
+    objects = RagQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rag__in=Rag.values), name="%(app_label)s_%(class)s_rag_valid"
+            )
+        ]
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def home(self) -> "Organisation | None":
+        """The OPCC this instance reports for by default."""
+        return self.filter(is_home=True).first() or self.filter(kind="opcc").order_by("pk").first()
+
+
+class Organisation(AuditedModel):
+    class Kind(models.TextChoices):
+        OPCC = "opcc", "Office of the Police and Crime Commissioner"
+        FORCE = "force", "Police force"
+        OTHER = "other", "Other body"
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, help_text="Used in tables, e.g. 'Warwickshire'.")
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.OPCC)
+    area_name = models.CharField(
+        max_length=100, blank=True, help_text="The police force area, e.g. 'West Mercia'."
+    )
+    allies = models.ManyToManyField(
+        "self", blank=True, help_text="Organisations that share plans and boards with this one."
+    )
+    is_home = models.BooleanField(
+        "Home organisation",
+        default=False,
+        help_text="The OPCC whose dashboard this instance publishes by default.",
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_home", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_home"], condition=models.Q(is_home=True), name="assurance_organisation_one_home"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["opcc", "force", "other"]),
+                name="assurance_organisation_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation_update", args=[self.pk])
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def years(self):
+        return self.filter(quarter__isnull=True)
+
+    def quarters(self):
+        return self.filter(quarter__isnull=False)
+
+    def containing(self, day: datetime.date):
+        year = day.year if day.month >= 4 else day.year - 1
+        return self.filter(start_year=year)
+
+
+class ReportingPeriod(models.Model):
+    """A financial year (1 April to 31 March, written 2017/18) or one of its quarters.
+
+    Q1 is April to June, Q4 January to March. Reference data, not audited content.
+    """
+
+    start_year = models.PositiveSmallIntegerField(
+        help_text="The calendar year in which the financial year starts: 2017 for 2017/18."
+    )
+    quarter = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 to 4, or empty for the whole financial year."
+    )
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_year", models.F("quarter").asc(nulls_first=True)]
+        constraints = [
+            models.UniqueConstraint(fields=["start_year", "quarter"], name="assurance_period_unique_quarter"),
+            models.UniqueConstraint(
+                fields=["start_year"],
+                condition=models.Q(quarter__isnull=True),
+                name="assurance_period_unique_year",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
+                name="assurance_period_quarter_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_year__gte=2000, start_year__lte=2100),
+                name="assurance_period_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def label(self) -> str:
+        return self.year_label if self.quarter is None else f"{self.year_label} Q{self.quarter}"
+
+    @property
+    def slug(self) -> str:
+        return self.label.replace("/", "-").replace(" ", "-").lower()
+
+    @property
+    def is_year(self) -> bool:
+        return self.quarter is None
+
+    @property
+    def start_date(self) -> datetime.date:
+        if self.quarter is None:
+            return datetime.date(self.start_year, 4, 1)
+        month = 4 + 3 * (self.quarter - 1)
+        return datetime.date(self.start_year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+    @property
+    def end_date(self) -> datetime.date:
+        if self.quarter is None or self.quarter == 4:
+            return datetime.date(self.start_year + 1, 3, 31)
+        nxt = ReportingPeriod(start_year=self.start_year, quarter=self.quarter + 1).start_date
+        return nxt - datetime.timedelta(days=1)
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+    @classmethod
+    def parse(cls, label: str) -> tuple[int, int | None]:
+        """'2017/18' -> (2017, None); '2017/18 Q2' or '2017-18-q2' -> (2017, 2)."""
+        text = label.strip().upper().replace("-", " ").replace("/", " ")
+        parts = text.split()
+        if not parts or not parts[0].isdigit() or len(parts[0]) != 4:
+            raise ValueError(f"{label!r} is not a period such as 2017/18 or 2017/18 Q2")
+        year = int(parts[0])
+        rest = [p for p in parts[1:] if not (p.isdigit() and len(p) == 2)]
+        if len(parts) > 1 and parts[1].isdigit() and len(parts[1]) == 2:
+            if int(parts[1]) != (year + 1) % 100:
+                raise ValueError(f"{label!r}: a financial year runs over two consecutive years")
+        if not rest:
+            return year, None
+        if len(rest) == 1 and rest[0] in {"Q1", "Q2", "Q3", "Q4"}:
+            return year, int(rest[0][1])
+        raise ValueError(f"{label!r} is not a period such as 2017/18 or 2017/18 Q2")
+
+    @classmethod
+    def for_date(cls, day: datetime.date, *, quarter: bool = True) -> "ReportingPeriod":
+        """The period containing a day, created if it does not exist yet."""
+        year = day.year if day.month >= 4 else day.year - 1
+        q = ((day.month - 4) % 12) // 3 + 1 if quarter else None
+        period, _ = cls.objects.get_or_create(start_year=year, quarter=q)
+        return period
+
+    @cached_property
+    def year(self) -> "ReportingPeriod":
+        if self.quarter is None:
+            return self
+        return ReportingPeriod.objects.get_or_create(start_year=self.start_year, quarter=None)[0]
+
+
+def user_display(user) -> str:
+    """How a person is named on screen: their full name if set, else their username."""
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()

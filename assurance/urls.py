@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from assurance import views
+from assurance.permissions import Access
+
+
+class SignInView(auth_views.LoginView):
+    access = Access.ANYONE
+    template_name = "registration/login.html"
+
+
+class SignOutView(auth_views.LogoutView):
+    access = Access.ANYONE
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    access = Access.SIGNED_IN
+    template_name = "registration/password_change.html"
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    access = Access.SIGNED_IN
+    template_name = "registration/password_change_done.html"
+
+
+urlpatterns = [
+    path("", views.AreasHomeView.as_view(), name="home"),
+    path("sign-in/", SignInView.as_view(), name="login"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
+    path("account/password/", PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("history/<str:model>/<int:pk>/", views.history, name="history"),
+    path("changes/", views.recent, name="recent_changes"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/add/", views.OrganisationFormView.as_view(), name="organisation_create"),
+    path("organisations/<int:pk>/edit/", views.OrganisationFormView.as_view(), name="organisation_update"),
+    path("principles/", include("principles.urls")),
+    path("delivery-plan/", include("delivery_plans.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("risks/", include("risks.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "assurance.errors.bad_request"
+handler403 = "assurance.errors.permission_denied"
+handler404 = "assurance.errors.page_not_found"
+handler500 = "assurance.errors.server_error"

@@ -1,0 +1,3 @@
+app_name = "delivery_plans"
+
+urlpatterns: list = []

@@ -1,0 +1,103 @@
+"""The shared edit mechanism: history with author and before/after, and stale edits refused."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assurance.models import Organisation
+from assurance.permissions import Role
+from tests.factories import make_organisation, make_user
+
+
+@pytest.fixture
+def admin_client(db):
+    client = Client()
+    client.user = make_user(
+        Role.ADMINISTRATOR, username="sysadmin", first_name="System", last_name="Administrator"
+    )
+    client.force_login(client.user)
+    return client
+
+
+def form_data(org: Organisation, **changes) -> dict:
+    data = {
+        "name": org.name,
+        "short_name": org.short_name,
+        "slug": org.slug,
+        "kind": org.kind,
+        "area_name": org.area_name,
+        "loaded_version": org.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_edit_in_the_browser_shows_on_the_history_page_with_its_author(admin_client):
+    org = make_organisation(short_name="Before name")
+    url = reverse("organisation_update", args=[org.pk])
+    response = admin_client.post(url, form_data(org, short_name="After name"))
+    assert response.status_code == 302
+
+    history = admin_client.get(reverse("history", args=["assurance.organisation", org.pk]))
+    assert history.status_code == 200
+    page = history.content.decode()
+    assert "by System Administrator" in page
+    assert "Before name" in page and "After name" in page
+    assert page.index("Changed") < page.index("Created")  # newest first
+
+
+def test_a_stale_edit_is_refused_with_409_and_says_who_changed_what(admin_client):
+    org = make_organisation(short_name="Original")
+    loaded_version = org.version
+    url = reverse("organisation_update", args=[org.pk])
+
+    other = Client()
+    other.force_login(
+        make_user(Role.ADMINISTRATOR, username="other", first_name="Head", last_name="of Performance")
+    )
+    assert other.post(url, form_data(org, short_name="Theirs")).status_code == 302
+
+    response = admin_client.post(url, form_data(org, short_name="Mine", loaded_version=loaded_version))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Head of Performance changed short name" in page
+    assert "govuk-error-summary" in page and "<title>Error: " in page
+    org.refresh_from_db()
+    assert org.short_name == "Theirs"
+    # The form now carries the current version: saving again is a deliberate overwrite.
+    assert f'name="loaded_version" value="{org.version}"' in page
+
+
+def test_an_edit_form_without_its_version_is_refused(admin_client):
+    org = make_organisation()
+    data = form_data(org, short_name="Changed")
+    del data["loaded_version"]
+    response = admin_client.post(reverse("organisation_update", args=[org.pk]), data)
+    assert response.status_code == 200
+    assert "This form is out of date" in response.content.decode()
+    org.refresh_from_db()
+    assert org.short_name != "Changed"
+
+
+def test_bad_input_is_shown_on_the_field_and_saves_nothing(admin_client):
+    org = make_organisation()
+    response = admin_client.post(
+        reverse("organisation_update", args=[org.pk]), form_data(org, kind="galaxy", name="")
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_name"' in page and 'href="#id_kind' in page
+    assert "govuk-form-group--error" in page
+    assert Organisation.objects.get(pk=org.pk).version == org.version
+
+
+def test_recent_changes_lists_changes_across_the_product(admin_client):
+    org = make_organisation(name="A traceable organisation")
+    response = admin_client.get(reverse("recent_changes"))
+    assert "A traceable organisation" in response.content.decode()
+    assert reverse("history", args=["assurance.organisation", org.pk]) in response.content.decode()
+
+
+def test_history_of_an_unknown_kind_of_record_is_not_found(admin_client):
+    assert admin_client.get(reverse("history", args=["auth.user", 1])).status_code == 404
+    assert admin_client.get(reverse("history", args=["nonsense", 1])).status_code == 404

@@ -1,0 +1,129 @@
+"""Site-wide checks: migrations, system checks, deploy settings, pages in the shared layout."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from assurance.models import Direction, Organisation, Rag, ReportingPeriod
+
+
+def test_models_and_migrations_agree(db):
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-production-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "assurance.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {"DEBUG": "0"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_every_page_has_the_shared_layout_and_a_skip_link(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert 'href="#main-content"' in page and 'id="main-content"' in page
+    assert 'lang="en-GB"' in page
+    assert "govuk-crest" not in page and "GDS Transport" not in page
+
+
+def test_unknown_pages_get_the_services_404(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("2017/18", (2017, None)), ("2017/18 Q2", (2017, 2)), ("2017-18-q4", (2017, 4)), ("2017", (2017, None))],
+)
+def test_periods_are_parsed_from_their_labels(label, expected):
+    assert ReportingPeriod.parse(label) == expected
+
+
+@pytest.mark.parametrize("label", ["2017/19", "17/18", "2017/18 Q5", ""])
+def test_bad_period_labels_are_refused(label):
+    with pytest.raises(ValueError):
+        ReportingPeriod.parse(label)
+
+
+def test_quarters_run_april_to_march():
+    q1, q4 = ReportingPeriod(start_year=2017, quarter=1), ReportingPeriod(start_year=2017, quarter=4)
+    assert (q1.start_date.isoformat(), q1.end_date.isoformat()) == ("2017-04-01", "2017-06-30")
+    assert (q4.start_date.isoformat(), q4.end_date.isoformat()) == ("2018-01-01", "2018-03-31")
+    assert q4.label == "2017/18 Q4" and ReportingPeriod(start_year=2099).label == "2099/00"
+
+
+def test_direction_of_travel_follows_the_rag():
+    assert Direction.between(Rag.AMBER, Rag.GREEN) == Direction.IMPROVING
+    assert Direction.between(Rag.GREEN, Rag.RED) == Direction.DECLINING
+    assert Direction.between(Rag.AMBER, Rag.AMBER) == Direction.MAINTAINING
+    assert Direction.between(None, Rag.AMBER) == Direction.NEW
+
+
+def test_the_database_refuses_a_rating_outside_the_vocabulary(db):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Organisation.objects.create(name="x", short_name="x", slug="x", kind="galaxy")
+
+
+def test_load_demo_is_idempotent_and_makes_a_user_per_role(db):
+    from django.contrib.auth import get_user_model
+
+    call_command("load_demo", force=True, stdout=StringIO())
+    counts = (Organisation.objects.count(), ReportingPeriod.objects.count(), get_user_model().objects.count())
+    call_command("load_demo", force=True, stdout=StringIO())
+    assert (
+        Organisation.objects.count(),
+        ReportingPeriod.objects.count(),
+        get_user_model().objects.count(),
+    ) == counts
+    names = set(get_user_model().objects.values_list("username", flat=True))
+    assert {"editor", "publisher", "panel", "admin"} <= names
+
+
+def test_load_demo_refuses_with_debug_off_unless_forced(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=StringIO())
+
+
+@pytest.mark.parametrize("username", ["editor", "publisher", "panel", "admin"])
+def test_every_demo_role_signs_in_and_sees_its_navigation(client, db, username):
+    call_command("load_demo", force=True, stdout=StringIO())
+    from assurance.demo import DEMO_PASSWORD
+
+    response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Sign out" in page
+    assert ("Recent changes" in page) == (username != "panel")
+    assert ("Administration" in page) == (username == "admin")

@@ -4,6 +4,7 @@ its version for stale-edit protection."""
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -315,3 +316,113 @@ def user_display(user) -> str:
     if user is None:
         return "the system"
     return user.get_full_name() or user.get_username()
+
+
+class PublicationQuerySet(models.QuerySet):
+    def latest_per_period(self):
+        return self.order_by("organisation", "period", "-version")
+
+    def for_scope(self, organisation, period):
+        return self.filter(organisation=organisation, period=period)
+
+
+class Publication(models.Model):
+    """A period's governance dashboard as it stood when published: frozen data, never changed.
+
+    A correction is a new row with the next version of the same period; earlier versions stay
+    readable. The snapshot holds no restricted record: they are left out when it is taken.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="publications")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="publications")
+    version = models.PositiveIntegerField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="publications"
+    )
+    published_at = models.DateTimeField()
+    title = models.CharField(max_length=200, help_text="The paper's title, e.g. 'Assurance and performance'.")
+    correction_note = models.TextField(
+        blank=True, max_length=2000, help_text="For a correction: what was wrong and what changed."
+    )
+    snapshot = models.JSONField(help_text="The dashboard and every area's appendix as published.")
+    changes = models.JSONField(
+        default=list, blank=True, help_text="What changed since the previous publication (for readers)."
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period", "version"], name="assurance_publication_unique_version"
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="assurance_publication_version_min"),
+            models.CheckConstraint(
+                condition=models.Q(version=1) | ~models.Q(correction_note=""),
+                name="assurance_publication_correction_has_note",
+            ),
+        ]
+        indexes = [
+            # The public list and "latest publication of a period": newest first per organisation.
+            models.Index(fields=["organisation", "-published_at"], name="assurance_pub_org_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.label} governance dashboard, version {self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "publication_detail",
+            kwargs={"organisation": self.organisation.slug, "period": self.period.slug, "version": self.version},
+        )
+
+    def get_pdf_url(self) -> str:
+        return reverse(
+            "publication_pdf",
+            kwargs={"organisation": self.organisation.slug, "period": self.period.slug, "version": self.version},
+        )
+
+    @property
+    def is_correction(self) -> bool:
+        return self.version > 1
+
+    def save(self, *args, **kwargs):
+        # What the panel saw must stay exactly what it saw: a publication is written once.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("A publication never changes; publish a correction instead.")
+        super().save(*args, **kwargs)
+
+
+class Paper(models.Model):
+    """The panel paper PDF of a publication, made once by a background task and stored."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    publication = models.OneToOneField(Publication, on_delete=models.PROTECT, related_name="paper")
+    agenda_item = models.CharField(max_length=20, blank=True, help_text="Agenda item number, e.g. 8.")
+    meeting_date = models.DateField(null=True, blank=True, help_text="Date of the panel meeting.")
+    purpose = models.TextField(max_length=3000)
+    recommendation = models.TextField(max_length=3000)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    file = models.FileField(upload_to="papers/", blank=True)
+    error = models.TextField(blank=True)
+    made_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="How long the PDF took to make.")
+
+    class Meta:
+        ordering = ["-publication__published_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "ready", "failed"]), name="assurance_paper_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Panel paper: {self.publication}"
+
+    def get_absolute_url(self) -> str:
+        return self.publication.get_pdf_url()

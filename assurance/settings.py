@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "simple_history",
+    "django_tasks_db",
     "assurance",
     "principles",
     "delivery_plans",

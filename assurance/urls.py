@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assurance import views
+from assurance import dashboard_views, views
 from assurance.permissions import Access
 
 
@@ -26,7 +26,25 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 urlpatterns = [
-    path("", views.AreasHomeView.as_view(), name="home"),
+    path("", dashboard_views.home, name="home"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/<slug:organisation>/<slug:period>/publish/", dashboard_views.publish, name="publish"),
+    path("published/", dashboard_views.publication_list, name="publication_list"),
+    path(
+        "published/<slug:organisation>/<slug:period>/v<int:version>/",
+        dashboard_views.publication_detail,
+        name="publication_detail",
+    ),
+    path(
+        "published/<slug:organisation>/<slug:period>/v<int:version>/paper.pdf",
+        dashboard_views.publication_pdf,
+        name="publication_pdf",
+    ),
+    path(
+        "published/<slug:organisation>/<slug:period>/v<int:version>/paper/retry/",
+        dashboard_views.publication_paper_retry,
+        name="publication_paper_retry",
+    ),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("account/password/", PasswordChangeView.as_view(), name="password_change"),

@@ -7,16 +7,15 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from django.views.generic import DeleteView, DetailView, TemplateView, UpdateView
+from django.views.generic import DeleteView, DetailView, UpdateView
 from django_filters.filterset import filterset_factory
 from django_filters.views import FilterView
 
-from assurance import registry
 from assurance.filters import FilterSet
 from assurance.forms import VersionedModelForm
 from assurance.history import entries_for, recent_changes
 from assurance.models import AuditedModel, Organisation
-from assurance.permissions import Access, access, can_edit
+from assurance.permissions import Access, access
 from assurance.services import RecordGone, StaleEdit, save_versioned
 
 
@@ -177,19 +176,6 @@ def history(request, model: str, pk: int):
 def recent(request):
     """The latest changes across the product."""
     return render(request, "assurance/recent_changes.html", {"entries": recent_changes(limit=100)})
-
-
-class AreasHomeView(TemplateView):
-    """Staff home until the dashboard is available: a link to every area."""
-
-    access = Access.PUBLISHED
-    template_name = "assurance/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["areas"] = registry.areas()
-        context["can_edit"] = can_edit(self.request.user)
-        return context
 
 
 class OrganisationFormView(ObjectFormView):

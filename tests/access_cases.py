@@ -21,3 +21,30 @@ CASES |= {
     "organisation_create": Case(Access.ADMIN),
     "organisation_update": Case(Access.ADMIN, kwargs=lambda: {"pk": make_organisation().pk}),
 }
+
+
+def _publication():
+    from tests.publishing_factories import make_publication
+
+    publication = make_publication()
+    return {
+        "organisation": publication.organisation.slug,
+        "period": publication.period.slug,
+        "version": publication.version,
+    }
+
+
+def _period_to_publish():
+    from tests.factories import make_period
+
+    return {"organisation": make_organisation(kind="opcc").slug, "period": make_period(2016, 3).slug}
+
+
+CASES |= {
+    "dashboard": Case(Access.EDIT),
+    "publish": Case(Access.PUBLISH, kwargs=_period_to_publish),
+    "publication_list": Case(Access.PUBLISHED),
+    "publication_detail": Case(Access.PUBLISHED, kwargs=_publication),
+    "publication_pdf": Case(Access.PUBLISHED, kwargs=_publication),
+    "publication_paper_retry": Case(Access.PUBLISH, kwargs=_publication, post_only=True),
+}

@@ -1,6 +1,7 @@
 """Demo data: the core's part (organisations, periods, users), and the context that every
 area's loader receives. Loaders are idempotent: running twice changes nothing."""
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,4 +106,35 @@ def load_demo(*, scale: int = 1) -> DemoContext:
         if area.load_demo is not None:
             area.load_demo(context=context)
             context.say(f"Loaded {area.title}")
+    publish_demo(context)
     return context
+
+
+# The quarter the demo publishes: the panel report the demo is built from is dated December 2016.
+DEMO_PUBLISHED_QUARTER = (2016, 3)
+
+
+def publish_demo(context: DemoContext) -> None:
+    """Publish the demo quarter for every demo OPCC, once, so panel members have a dashboard."""
+    from assurance.models import Publication
+    from assurance.publishing import publication_publish
+
+    period = context.period(*DEMO_PUBLISHED_QUARTER)
+    for organisation in context.owners:
+        if Publication.objects.filter(organisation=organisation, period=period).exists():
+            continue
+        publication_publish(
+            organisation=organisation,
+            period=period,
+            by=context.users["publisher"],
+            title="Assurance and performance",
+            purpose=(
+                "To provide members of the panel with an update on the Commissioner's assurance "
+                "programme and performance framework."
+            ),
+            recommendation="Members of the panel are invited to note this report.",
+            agenda_item="8",
+            meeting_date=datetime.date(2016, 12, 7),
+            warnings_acknowledged=True,
+        )
+        context.say(f"Published {period.label} for {organisation.short_name}")

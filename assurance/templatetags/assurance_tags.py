@@ -117,3 +117,49 @@ def selected_filters(context, filterset):
             {"label": bound.label, "value": shown, "remove_url": f"{request.path}?{query.urlencode()}"}
         )
     return selected
+
+
+@register.simple_tag
+def appendix_letter(number: int) -> str:
+    """Appendices after the summary (A) are lettered B, C, D..."""
+    return chr(ord("A") + int(number))
+
+
+# Chart fills: the tag colours of GOV.UK Frontend v6, with a pattern-free order worst-first.
+RAG_FILLS = {Rag.RED: "#d4351c", Rag.AMBER: "#f47738", Rag.GREEN: "#00703c", Rag.NOT_RATED: "#b1b4b6"}
+
+
+@register.simple_tag
+def rag_chart(counts: dict, label: str = "Ratings"):
+    """A horizontal bar per RAG drawn as inline SVG on the server (so it also prints), each
+    bar labelled with its word and number, so the chart never relies on colour."""
+    rows = [(Rag(key), int(value)) for key, value in counts.items() if key in Rag.values]
+    biggest = max([n for _, n in rows] + [1])
+    bar_height, gap, label_width, width = 18, 6, 90, 360
+    parts = []
+    for i, (rag, n) in enumerate(rows):
+        y = i * (bar_height + gap)
+        length = round((width - label_width - 40) * n / biggest)
+        parts.append(
+            format_html(
+                '<text x="0" y="{}" font-size="13" dominant-baseline="middle">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#0b0c0c" stroke-width="1"></rect>'
+                '<text x="{}" y="{}" font-size="13" dominant-baseline="middle">{}</text>',
+                y + bar_height / 2, rag.label, label_width, y, max(length, 1), bar_height, RAG_FILLS[rag],
+                label_width + length + 6, y + bar_height / 2, n,
+            )
+        )
+    height = len(rows) * (bar_height + gap)
+    summary = ", ".join(f"{rag.label} {n}" for rag, n in rows)
+    return format_html(
+        '<svg class="app-chart" role="img" aria-label="{}: {}" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'xmlns="http://www.w3.org/2000/svg">{}</svg>',
+        label, summary, width, height, width, height, format_html_join_safe(parts),
+    )
+
+
+def format_html_join_safe(parts) -> str:
+    from django.utils.safestring import mark_safe
+
+    # Each part was built by format_html, so its values are already escaped.
+    return mark_safe("".join(parts))  # noqa: S308

@@ -1,0 +1,112 @@
+"""The governance dashboard, gathered from every registered area.
+
+The live dashboard, a frozen publication and the panel paper are all made from the same
+snapshot dict, so what staff review is what the panel reads.
+"""
+
+import datetime
+from collections import Counter
+
+from django.utils import timezone
+
+from assurance import registry
+from assurance.models import Organisation, Publication, Rag, ReportingPeriod
+from assurance.registry import Finding, Scope
+
+SNAPSHOT_FORMAT = 1
+
+
+def take_snapshot(scope: Scope) -> dict:
+    """Every area's dashboard data for a scope, as JSON-safe data."""
+    areas = []
+    for area in registry.areas():
+        if area.snapshot is None:
+            continue
+        areas.append(
+            {
+                "key": area.key,
+                "title": area.title,
+                "appendix_title": area.appendix_title or area.title,
+                "section_template": area.section_template,
+                "appendix_template": area.appendix_template,
+                "data": area.snapshot(scope=scope),
+            }
+        )
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "organisation": scope.organisation.name,
+        "period": scope.period.label,
+        "taken_at": timezone.now().isoformat(),
+        "restricted_included": scope.include_restricted,
+        "areas": areas,
+    }
+
+
+def rag_totals(snapshot: dict) -> dict[str, int]:
+    """How many rated items of each RAG the whole dashboard holds, worst first."""
+    counts = Counter(
+        item.get("rag") for area in snapshot["areas"] for item in area["data"].get("items", []) if item.get("rag")
+    )
+    return {rag.value: counts.get(rag.value, 0) for rag in Rag}
+
+
+def _items(snapshot: dict | None) -> dict[str, dict]:
+    if not snapshot:
+        return {}
+    return {
+        item["key"]: {**item, "area": area["title"]}
+        for area in snapshot["areas"]
+        for item in area["data"].get("items", [])
+    }
+
+
+def what_changed(before: dict | None, after: dict) -> list[dict]:
+    """Ratings that moved, statuses that changed, items that are new and items gone since."""
+    old, new = _items(before), _items(after)
+    changes = []
+    for key, item in new.items():
+        previous = old.get(key)
+        if previous is None:
+            if before is not None:
+                changes.append({"kind": "new", "area": item["area"], "label": item["label"], "after": item})
+            continue
+        if previous.get("rag", "") != item.get("rag", ""):
+            changes.append(
+                {"kind": "rating", "area": item["area"], "label": item["label"], "before": previous, "after": item}
+            )
+        elif previous.get("status", "") != item.get("status", ""):
+            changes.append(
+                {"kind": "status", "area": item["area"], "label": item["label"], "before": previous, "after": item}
+            )
+    for key, item in old.items():
+        if key not in new:
+            changes.append({"kind": "closed", "area": item["area"], "label": item["label"], "before": item})
+    order = {"rating": 0, "status": 1, "new": 2, "closed": 3}
+    return sorted(changes, key=lambda c: (order[c["kind"]], c["area"], c["label"]))
+
+
+def run_checks(scope: Scope) -> list[Finding]:
+    findings = []
+    for area in registry.areas():
+        if area.checks is not None:
+            findings.extend(area.checks(scope=scope))
+    return sorted(findings, key=lambda f: f.level != "error")
+
+
+def default_period(organisation: Organisation, today: datetime.date | None = None) -> ReportingPeriod:
+    """The quarter being prepared: the one after the latest publication, never past today."""
+    today = today or timezone.localdate()
+    current = ReportingPeriod.for_date(today)
+    latest = (
+        Publication.objects.filter(organisation=organisation, period__quarter__isnull=False)
+        .select_related("period")
+        .order_by("-period__start_year", "-period__quarter")
+        .first()
+    )
+    if latest is None:
+        return current
+    year, quarter = latest.period.start_year, latest.period.quarter
+    year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    if (year, quarter) > (current.start_year, current.quarter):
+        return current
+    return ReportingPeriod.objects.get_or_create(start_year=year, quarter=quarter)[0]

@@ -1,0 +1,235 @@
+"""The governance dashboard, publishing, and reading what was published."""
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assurance import forms
+from assurance.dashboard import default_period, rag_totals, run_checks, take_snapshot, what_changed
+from assurance.models import Organisation, Paper, Publication, ReportingPeriod
+from assurance.permissions import Access, access, can_edit, can_publish
+from assurance.publishing import PublishingBlocked, latest_publication, publication_publish
+from assurance.registry import Scope
+from assurance.tasks import make_paper
+
+
+def period_from_slug(slug: str) -> ReportingPeriod:
+    try:
+        start_year, quarter = ReportingPeriod.parse(slug)
+    except ValueError:
+        raise Http404("No such period") from None
+    return get_object_or_404(ReportingPeriod, start_year=start_year, quarter=quarter)
+
+
+def organisation_or_home(slug: str | None) -> Organisation | None:
+    if slug:
+        return get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.OPCC)
+    return Organisation.objects.home()
+
+
+class DashboardChoiceForm(forms.Form):
+    """Which OPCC and quarter to show: an ordinary GET form, so it works without JavaScript."""
+
+    organisation = django_forms.ChoiceField(label="Organisation")
+    period = django_forms.ChoiceField(label="Quarter")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [
+            (o.slug, o.name) for o in Organisation.objects.filter(kind=Organisation.Kind.OPCC)
+        ]
+        self.fields["period"].choices = [(p.slug, p.label) for p in ReportingPeriod.objects.quarters()]
+
+
+@access(Access.PUBLISHED)
+def home(request):
+    """Staff land on the live dashboard; everyone else on the published dashboards."""
+    if can_edit(request.user):
+        return dashboard(request)
+    return publication_list(request)
+
+
+@access(Access.EDIT)
+def dashboard(request):
+    """The live governance dashboard of one OPCC's quarter, restricted records included."""
+    organisation = organisation_or_home(request.GET.get("organisation"))
+    if organisation is None:
+        return render(request, "dashboard/no_organisation.html")
+    period = period_from_slug(request.GET["period"]) if request.GET.get("period") else default_period(organisation)
+    scope = Scope(organisation=organisation, period=period, include_restricted=True)
+    snapshot = take_snapshot(scope)
+    last = latest_publication(organisation)
+    published = Publication.objects.for_scope(organisation, period).select_related("published_by")
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "organisation": organisation,
+            "period": period,
+            "snapshot": snapshot,
+            "totals": rag_totals(snapshot),
+            "last_publication": last,
+            "changes": what_changed(last.snapshot if last else None, snapshot),
+            "no_baseline": last is None,
+            "published_versions": published,
+            "choice_form": DashboardChoiceForm(initial={"organisation": organisation.slug, "period": period.slug}),
+            "can_publish": can_publish(request.user),
+        },
+    )
+
+
+class PublishForm(forms.Form):
+    title = django_forms.CharField(max_length=200, initial="Assurance and performance")
+    purpose = django_forms.CharField(
+        widget=django_forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        initial="To provide members of the panel with the governance dashboard for the quarter: how the "
+        "Commissioner holds the Chief Constable to account and how governance works.",
+    )
+    recommendation = django_forms.CharField(
+        widget=django_forms.Textarea(attrs={"rows": 2}),
+        max_length=3000,
+        initial="Members of the panel are invited to note this report.",
+    )
+    agenda_item = django_forms.CharField(label="Agenda item number", max_length=20, required=False)
+    meeting_date = django_forms.DateField(
+        label="Panel meeting date", required=False, help_text="For example, 7/12/2016", input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )
+    correction_note = django_forms.CharField(
+        label="What this correction changes",
+        widget=django_forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="Shown to readers at the top of the corrected version.",
+    )
+    acknowledge = django_forms.BooleanField(label="I have read the warnings above", required=False)
+
+    def __init__(self, *args, is_correction: bool, has_warnings: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_correction, self.has_warnings = is_correction, has_warnings
+        if not is_correction:
+            del self.fields["correction_note"]
+        if not has_warnings:
+            del self.fields["acknowledge"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_correction and not (cleaned.get("correction_note") or "").strip():
+            self.add_error("correction_note", "Say what this correction changes: the quarter is already published")
+        if self.has_warnings and not cleaned.get("acknowledge"):
+            self.add_error("acknowledge", "Confirm that you have read the warnings")
+        return cleaned
+
+
+@require_http_methods(["GET", "POST"])
+@access(Access.PUBLISH)
+def publish(request, organisation: str, period: str):
+    """Review the checks for a quarter, then freeze and publish its dashboard."""
+    org, quarter = get_object_or_404(Organisation, slug=organisation), period_from_slug(period)
+    scope = Scope(organisation=org, period=quarter, include_restricted=False)
+    findings = run_checks(scope)
+    errors = [f for f in findings if f.level == "error"]
+    warnings = [f for f in findings if f.level == "warning"]
+    previous = latest_publication(org, quarter)
+    form = PublishForm(
+        request.POST or None, is_correction=previous is not None, has_warnings=bool(warnings)
+    )
+    status = 200
+    if request.method == "POST":
+        if errors:
+            form.add_error(None, "Put right the errors listed below before publishing")
+        if form.is_valid():
+            try:
+                publication = publication_publish(
+                    organisation=org,
+                    period=quarter,
+                    by=request.user,
+                    warnings_acknowledged=bool(form.cleaned_data.get("acknowledge")),
+                    **{k: v for k, v in form.cleaned_data.items() if k != "acknowledge"},
+                )
+            except PublishingBlocked as blocked:
+                for message in blocked.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"Published: {publication}")
+                return redirect(publication)
+        status = 400
+    return render(
+        request,
+        "dashboard/publish.html",
+        {
+            "organisation": org,
+            "period": quarter,
+            "errors": errors,
+            "warnings": warnings,
+            "form": form,
+            "previous": previous,
+        },
+        status=status,
+    )
+
+
+@access(Access.PUBLISHED)
+def publication_list(request):
+    """Every published dashboard, newest first; corrections listed with their period."""
+    publications = Publication.objects.select_related("organisation", "period", "paper").order_by(
+        "organisation__name", "-period__start_year", "-period__quarter", "-version"
+    )
+    return render(request, "dashboard/publication_list.html", {"publications": publications})
+
+
+def get_publication(organisation: str, period: str, version: int) -> Publication:
+    quarter = period_from_slug(period)
+    return get_object_or_404(
+        Publication.objects.select_related("organisation", "period", "published_by", "paper"),
+        organisation__slug=organisation,
+        period=quarter,
+        version=version,
+    )
+
+
+@access(Access.PUBLISHED)
+def publication_detail(request, organisation: str, period: str, version: int):
+    """A published dashboard exactly as it was frozen, with each area's appendix."""
+    publication = get_publication(organisation, period, version)
+    versions = Publication.objects.filter(
+        organisation=publication.organisation, period=publication.period
+    ).order_by("version").values("version", "published_at", "correction_note")
+    return render(
+        request,
+        "dashboard/publication_detail.html",
+        {
+            "publication": publication,
+            "snapshot": publication.snapshot,
+            "versions": list(versions),
+            "paper": getattr(publication, "paper", None),
+        },
+    )
+
+
+@access(Access.PUBLISHED)
+def publication_pdf(request, organisation: str, period: str, version: int):
+    """The stored panel paper, or a page that says it is still being made."""
+    publication = get_publication(organisation, period, version)
+    paper = getattr(publication, "paper", None)
+    if paper is not None and paper.status == Paper.Status.READY and paper.file:
+        filename = f"panel-paper-{publication.organisation.slug}-{publication.period.slug}-v{publication.version}.pdf"
+        return FileResponse(paper.file.open("rb"), content_type="application/pdf", filename=filename)
+    response = render(request, "dashboard/paper_pending.html", {"publication": publication, "paper": paper})
+    response["Retry-After"] = "10"
+    return response
+
+
+@require_POST
+@access(Access.PUBLISH)
+def publication_paper_retry(request, organisation: str, period: str, version: int):
+    """Make a failed paper again (the publication itself is untouched)."""
+    publication = get_publication(organisation, period, version)
+    Paper.objects.filter(publication=publication, status=Paper.Status.FAILED).update(
+        status=Paper.Status.PENDING, error=""
+    )
+    make_paper.enqueue(publication.pk)
+    messages.success(request, "The paper is being made again.")
+    return redirect(publication)

@@ -1,0 +1,56 @@
+"""The panel paper: a publication's frozen dashboard as the Police and Crime Panel's
+agenda paper, made with WeasyPrint."""
+
+import datetime
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from assurance.models import Paper
+
+
+class ProjectOnlyFetcher(URLFetcher):
+    """WeasyPrint may read `data:` URLs and the project's own static files, nothing else:
+    no network, and no file on the server outside the static files."""
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        if parts.scheme == "static":
+            path = unquote(parts.path.lstrip("/"))
+            found = finders.find(path) if ".." not in Path(path).parts else None
+            if found:
+                body = Path(found).read_bytes()
+                mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, body, {"Content-Type": mime})
+        raise ValueError(f"The panel paper may not fetch {url!r}")
+
+
+def paper_context(paper: Paper, *, agenda_item: str | None = None, meeting_date: datetime.date | None = None):
+    publication = paper.publication
+    return {
+        "publication": publication,
+        "snapshot": publication.snapshot,
+        "paper": paper,
+        "agenda_item": agenda_item if agenda_item is not None else paper.agenda_item,
+        "meeting_date": meeting_date or paper.meeting_date,
+        "pdf": True,
+        "site_name": settings.SITE_NAME,
+    }
+
+
+def render_paper_html(paper: Paper, **overrides) -> str:
+    return render_to_string("pdf/paper.html", paper_context(paper, **overrides))
+
+
+def render_paper(paper: Paper, **overrides) -> bytes:
+    """The PDF bytes: tagged (PDF/UA-1) so screen readers can read it, with its metadata."""
+    html = HTML(string=render_paper_html(paper, **overrides), base_url="static:///", url_fetcher=ProjectOnlyFetcher())
+    return html.write_pdf(pdf_variant="pdf/ua-1")

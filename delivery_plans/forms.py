@@ -1,0 +1,107 @@
+"""Forms for editing a commitment, adding a quarter's progress, and uploading a file."""
+
+from django import forms
+
+from assurance.forms import Form, RagFormMixin, VersionedModelForm
+from assurance.models import ReportingPeriod
+from delivery_plans.models import Commitment, ProgressUpdate
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_LABEL = "2 MB"
+
+
+def plan_quarters(plan):
+    """The quarters of a plan's term, oldest first."""
+    return ReportingPeriod.objects.quarters().filter(
+        start_year__gte=plan.start_year, start_year__lte=plan.end_year
+    )
+
+
+class CommitmentForm(VersionedModelForm):
+    class Meta:
+        model = Commitment
+        fields = [
+            "objective",
+            "ref",
+            "kind",
+            "text",
+            "supporting_activity",
+            "areas",
+            "related",
+            "oversight_mechanism",
+            "order",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "areas": forms.CheckboxSelectMultiple,
+            "related": forms.SelectMultiple,
+            "text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = self.instance.plan
+        self.fields["objective"].queryset = plan.objectives.all()
+        self.fields["areas"].queryset = plan.organisations.all()
+        self.fields["related"].queryset = plan.commitments.exclude(pk=self.instance.pk)
+
+    def clean_ref(self):
+        # The plan is not a form field, so the (plan, ref) constraint is checked here.
+        ref = self.cleaned_data["ref"].strip()
+        taken = Commitment.objects.filter(plan=self.instance.plan, ref__iexact=ref).exclude(
+            pk=self.instance.pk
+        )
+        if taken.exists():
+            raise forms.ValidationError(f"{ref} is already a commitment of this plan: choose another ref")
+        return ref
+
+
+class ProgressUpdateForm(RagFormMixin, VersionedModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["period", "text", "rag", "rag_reason", "date"]
+        widgets = {"rag": forms.RadioSelect, "date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = plan_quarters(self.instance.commitment.plan)
+        self.fields["period"].label = "Quarter"
+        self.fields["rag"].choices = [c for c in self.fields["rag"].choices if c[0]]
+
+    def clean(self):
+        cleaned = super().clean()
+        period = cleaned.get("period")
+        date = cleaned.get("date")
+        if period is not None:
+            # One update per quarter: a second one would hide the first.
+            clash = ProgressUpdate.objects.filter(commitment=self.instance.commitment, period=period).exclude(
+                pk=self.instance.pk
+            )
+            if clash.exists():
+                self.add_error(
+                    "period", f"{period} already has an update for this commitment: edit that one instead"
+                )
+        if period is not None and date is not None and date < period.start_date:
+            self.add_error(
+                "date", f"The date must be on or after the start of {period} ({period.start_date:%d %B %Y})"
+            )
+        return cleaned
+
+
+class ImportForm(Form):
+    KINDS = [("commitments", "Commitments"), ("updates", "A quarter's progress updates")]
+
+    kind = forms.ChoiceField(choices=KINDS, widget=forms.RadioSelect, label="What the file holds")
+    file = forms.FileField(
+        label="File",
+        help_text=f"A CSV or Excel (.xlsx) file of at most {MAX_UPLOAD_LABEL}, laid out as the template.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The file must be a CSV (.csv) or Excel (.xlsx) file")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The file must be smaller than {MAX_UPLOAD_LABEL}")
+        return upload

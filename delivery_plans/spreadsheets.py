@@ -1,0 +1,434 @@
+"""Import and export of commitments and quarterly updates as CSV or Excel (.xlsx).
+
+An import reads and checks every row before it writes anything: one bad row and nothing
+changes, and each problem is reported with its row and column. Rows are matched by ref, so
+importing the same file again updates what the first import made.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils.exceptions import InvalidFileException
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assurance.models import Rag, ReportingPeriod
+from delivery_plans.models import Commitment, Plan, ProgressUpdate
+
+MAX_ROWS = 5000
+
+COLUMNS = {
+    "commitments": [
+        "ref",
+        "objective",
+        "kind",
+        "text",
+        "supporting_activity",
+        "areas",
+        "related",
+        "oversight_mechanism",
+    ],
+    "updates": ["ref", "period", "rag", "rag_reason", "text", "date"],
+}
+REQUIRED = {
+    "commitments": ["ref", "objective", "kind", "text"],
+    "updates": ["ref", "period", "rag", "text"],
+}
+LIST_SEPARATOR = ";"
+
+# A cell a spreadsheet program would run as a formula, or markup a browser would run.
+FORMULA_START = re.compile(r"^\s*[=+@]|^\s*-\s*(\(|[A-Za-z]+\s*\()")
+SCRIPT = re.compile(r"<\s*script|javascript\s*:|<\s*iframe|<[^>]*\bon\w+\s*=", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    kind: str = "commitments"
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def summary(self) -> str:
+        noun = "commitment" if self.kind == "commitments" else "progress update"
+        return f"Imported {self.created} new {noun}(s) and updated {self.updated}"
+
+
+class UnreadableFile(Exception):
+    pass
+
+
+def read_rows(content: bytes, name: str) -> list[list[str]]:
+    """Every row of the first sheet as text, the header first; formulas kept as written."""
+    if name.lower().endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+            raise UnreadableFile("The file is not a valid Excel (.xlsx) workbook") from None
+        sheet = workbook.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in values])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        workbook.close()
+        return rows
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile("The CSV file must be saved as UTF-8 text") from None
+    if "\x00" in text:
+        raise UnreadableFile("The file is not a CSV text file")
+    try:
+        return [row for row, _ in zip(csv.reader(io.StringIO(text)), range(MAX_ROWS + 2), strict=False)]
+    except csv.Error as error:
+        raise UnreadableFile(f"The CSV file could not be read: {error}") from None
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def import_upload(*, plan: Plan, kind: str, upload, by=None) -> ImportResult:
+    return import_file(plan=plan, kind=kind, content=upload.read(), name=upload.name, by=by)
+
+
+def import_file(*, plan: Plan, kind: str, content: bytes, name: str, by=None) -> ImportResult:
+    """Check every row, then write all of them or none."""
+    result = ImportResult(kind=kind)
+    try:
+        rows = read_rows(content, name)
+    except UnreadableFile as error:
+        result.errors.append(RowError(1, "", str(error)))
+        return result
+    records = _records(rows, kind, result)
+    if result.errors:
+        return result
+    if kind == "commitments":
+        _import_commitments(plan, records, result, by)
+    else:
+        _import_updates(plan, records, result, by)
+    return result
+
+
+def _records(rows: list[list[str]], kind: str, result: ImportResult) -> list[tuple[int, dict]]:
+    """(row number, {column: text}) for each non-empty row, after checking the header and cells."""
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        result.errors.append(RowError(1, "", "The file is empty: the first row must name the columns"))
+        return []
+    header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
+    missing = [name for name in REQUIRED[kind] if name not in header]
+    if missing:
+        result.errors.append(
+            RowError(1, ", ".join(missing), f"Missing required column(s): {', '.join(missing)}")
+        )
+        return []
+    if len(rows) - 1 > MAX_ROWS:
+        result.errors.append(RowError(MAX_ROWS + 2, "", f"The file has more than {MAX_ROWS} rows"))
+        return []
+    known = [name if name in COLUMNS[kind] else None for name in header]
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        record = {}
+        for column, cell in zip(known, row, strict=False):
+            if column is None:
+                continue
+            value = cell.strip()
+            if FORMULA_START.search(value):
+                result.errors.append(
+                    RowError(number, column, "A formula is not allowed: type the value itself")
+                )
+            elif SCRIPT.search(value):
+                result.errors.append(RowError(number, column, "Markup or script is not allowed in a cell"))
+            record[column] = value
+        for column in REQUIRED[kind]:
+            if not record.get(column):
+                result.errors.append(RowError(number, column, f"{column} is required"))
+        records.append((number, record))
+    if not records and not result.errors:
+        result.errors.append(RowError(2, "", "The file has no rows below its header"))
+    return records
+
+
+def _kind_of(value: str) -> str | None:
+    text = value.strip().lower()
+    for choice in Commitment.Kind:
+        if text in (choice.value, choice.label.lower()):
+            return choice.value
+    if text.startswith("holding"):
+        return Commitment.Kind.POLICING
+    return None
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").split(LIST_SEPARATOR) if part.strip()]
+
+
+def _import_commitments(plan: Plan, records, result: ImportResult, by) -> None:
+    objectives = {str(o.number): o for o in plan.objectives.all()}
+    areas = {}
+    for org in plan.organisations.all():
+        for name in (org.short_name, org.slug, org.name):
+            areas[name.lower()] = org
+    existing = {c.ref.lower(): c for c in plan.commitments.all()}
+    refs_in_file = {}
+    rows = []
+    for number, record in records:
+        ref = record.get("ref", "")
+        if ref.lower() in refs_in_file:
+            result.errors.append(
+                RowError(number, "ref", f"Duplicate ref {ref}: also on row {refs_in_file[ref.lower()]}")
+            )
+        refs_in_file[ref.lower()] = number
+        objective = objectives.get(record.get("objective", "").removesuffix(".0"))
+        if record.get("objective") and objective is None:
+            known = ", ".join(sorted(objectives)) or "none yet"
+            result.errors.append(
+                RowError(
+                    number, "objective", f"No objective {record['objective']} in this plan (it has {known})"
+                )
+            )
+        kind = _kind_of(record.get("kind", ""))
+        if record.get("kind") and kind is None:
+            result.errors.append(
+                RowError(number, "kind", f"Kind must be 'policing' or 'pcc', not {record['kind']!r}")
+            )
+        orgs = []
+        for name in _split(record.get("areas", "")):
+            if name.lower() not in areas:
+                result.errors.append(RowError(number, "areas", f"{name} is not an area of this plan"))
+            else:
+                orgs.append(areas[name.lower()])
+        for column, limit in (("ref", 20), ("text", 10000), ("supporting_activity", 20000)):
+            if len(record.get(column, "")) > limit:
+                result.errors.append(RowError(number, column, f"{column} is longer than {limit} characters"))
+        rows.append((number, record, objective, kind, orgs))
+    for number, record, *_ in rows:
+        for ref in _split(record.get("related", "")):
+            if ref.lower() not in refs_in_file and ref.lower() not in existing:
+                result.errors.append(RowError(number, "related", f"Unknown ref {ref} in related"))
+    if result.errors:
+        return
+
+    with transaction.atomic():
+        new, changed = [], []
+        for order, (_number, record, objective, kind, _orgs) in enumerate(rows, start=1):
+            values = {
+                "objective": objective,
+                "kind": kind,
+                "text": record["text"],
+                "supporting_activity": record.get("supporting_activity", ""),
+                "oversight_mechanism": record.get("oversight_mechanism", ""),
+                "order": order,
+            }
+            commitment = existing.get(record["ref"].lower())
+            if commitment is None:
+                new.append(Commitment(plan=plan, ref=record["ref"], **values))
+            else:
+                for name, value in values.items():
+                    setattr(commitment, name, value)
+                commitment.version += 1
+                changed.append(commitment)
+        if new:
+            bulk_create_with_history(new, Commitment, default_user=by, batch_size=500)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                Commitment,
+                [
+                    "objective",
+                    "kind",
+                    "text",
+                    "supporting_activity",
+                    "oversight_mechanism",
+                    "order",
+                    "version",
+                ],
+                default_user=by,
+                batch_size=500,
+            )
+        by_ref = {c.ref.lower(): c for c in plan.commitments.all()}
+        touched = [by_ref[record["ref"].lower()].pk for _, record, *_ in rows]
+        Areas = Commitment.areas.through
+        Related = Commitment.related.through
+        Areas.objects.filter(commitment_id__in=touched).delete()
+        Related.objects.filter(from_commitment_id__in=touched).delete()
+        area_links, related_links = [], []
+        for _number, record, _objective, _kind, orgs in rows:
+            commitment = by_ref[record["ref"].lower()]
+            area_links += [Areas(commitment_id=commitment.pk, organisation_id=o.pk) for o in orgs]
+            related_links += [
+                Related(from_commitment_id=commitment.pk, to_commitment_id=by_ref[ref.lower()].pk)
+                for ref in _split(record.get("related", ""))
+            ]
+        Areas.objects.bulk_create(area_links, ignore_conflicts=True)
+        Related.objects.bulk_create(related_links, ignore_conflicts=True)
+    result.created, result.updated = len(new), len(changed)
+
+
+def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
+    commitments = {c.ref.lower(): c for c in plan.commitments.all()}
+    periods = {(p.start_year, p.quarter): p for p in ReportingPeriod.objects.quarters()}
+    rags = {}
+    for choice in Rag:
+        rags[choice.value] = choice.value
+        rags[choice.label.lower()] = choice.value
+    seen = {}
+    rows = []
+    for number, record in records:
+        commitment = commitments.get(record.get("ref", "").lower())
+        if record.get("ref") and commitment is None:
+            result.errors.append(
+                RowError(number, "ref", f"Unknown ref {record['ref']}: no such commitment in this plan")
+            )
+        period = None
+        if record.get("period"):
+            try:
+                year, quarter = ReportingPeriod.parse(record["period"])
+            except ValueError as error:
+                result.errors.append(RowError(number, "period", str(error)))
+            else:
+                period = periods.get((year, quarter))
+                if quarter is None or period is None or not (plan.start_year <= year <= plan.end_year):
+                    result.errors.append(
+                        RowError(number, "period", f"{record['period']} is not a quarter of the plan's term")
+                    )
+                    period = None
+        rag = rags.get(record.get("rag", "").lower())
+        if record.get("rag") and rag is None:
+            result.errors.append(
+                RowError(
+                    number, "rag", f"RAG must be one of Red, Amber, Green, Not rated, not {record['rag']!r}"
+                )
+            )
+        if rag and Rag.needs_reason(rag) and not record.get("rag_reason"):
+            result.errors.append(
+                RowError(number, "rag_reason", f"Give a reason for the {Rag(rag).label} rating")
+            )
+        date = None
+        if record.get("date"):
+            try:
+                date = datetime.date.fromisoformat(record["date"][:10])
+            except ValueError:
+                result.errors.append(
+                    RowError(number, "date", f"{record['date']!r} is not a date such as 2016-12-07")
+                )
+        if commitment and period:
+            key = (commitment.pk, period.pk)
+            if key in seen:
+                result.errors.append(
+                    RowError(number, "ref", f"{commitment.ref} {period} is also on row {seen[key]}")
+                )
+            seen[key] = number
+        rows.append((record, commitment, period, rag, date))
+    if result.errors:
+        return
+
+    with transaction.atomic():
+        existing = {
+            (u.commitment_id, u.period_id): u
+            for u in ProgressUpdate.objects.filter(commitment__plan=plan, period__in={r[2] for r in rows})
+        }
+        new, changed = [], []
+        for record, commitment, period, rag, date in rows:
+            values = {
+                "text": record["text"],
+                "rag": rag,
+                "rag_reason": record.get("rag_reason", ""),
+                "date": date or period.end_date,
+            }
+            update = existing.get((commitment.pk, period.pk))
+            if update is None:
+                new.append(ProgressUpdate(commitment=commitment, period=period, author=by, **values))
+            else:
+                for name, value in values.items():
+                    setattr(update, name, value)
+                update.version += 1
+                changed.append(update)
+        if new:
+            bulk_create_with_history(new, ProgressUpdate, default_user=by, batch_size=500)
+        if changed:
+            bulk_update_with_history(
+                changed, ProgressUpdate, ["text", "rag", "rag_reason", "date", "version"], default_user=by
+            )
+    result.created, result.updated = len(new), len(changed)
+
+
+EXPORT_COLUMNS = [*COLUMNS["commitments"], "plan", "latest_quarter", "latest_rag", "latest_update"]
+
+
+def export_rows(queryset) -> list[list[str]]:
+    """The header and one row per commitment: the import columns, then the newest update."""
+    periods = {p.pk: p.label for p in ReportingPeriod.objects.quarters()}
+    rows = [EXPORT_COLUMNS]
+    for c in queryset.prefetch_related("related"):
+        rows.append(
+            [
+                c.ref,
+                str(c.objective.number),
+                c.kind,
+                c.text,
+                c.supporting_activity,
+                LIST_SEPARATOR.join(o.short_name for o in c.areas.all()),
+                LIST_SEPARATOR.join(r.ref for r in c.related.all()),
+                c.oversight_mechanism,
+                c.plan.title,
+                periods.get(c.latest_period, ""),
+                Rag(c.latest_rag).label if c.latest_rag else "",
+                c.latest_text or "",
+            ]
+        )
+    return rows
+
+
+def _neutralised(value: str) -> str:
+    """Keep a spreadsheet program from running a cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "@", "\t", "\r") else value
+
+
+def write(rows: list[list[str]], fmt: str) -> bytes:
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in rows:
+            writer.writerow([_neutralised(str(v)) for v in row])
+        return out.getvalue().encode("utf-8-sig")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Commitments")
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=str(value))
+            cell.data_type = "s"  # text, never a formula
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,225 @@
+"""Pages of the delivery plan: plans, the overview by objective, commitments and their
+quarterly updates, the oversight schedule, measures, and import and export."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import ListView
+
+from assurance.models import ReportingPeriod
+from assurance.permissions import Access, access
+from assurance.views import AccessMixin, ObjectDetailView, ObjectFormView, ObjectListView
+from delivery_plans import charts, selectors, spreadsheets
+from delivery_plans.filters import CommitmentFilter
+from delivery_plans.forms import CommitmentForm, ImportForm, ProgressUpdateForm, plan_quarters
+from delivery_plans.models import Commitment, OversightScheduleEntry, Plan, ProgressUpdate
+
+
+class PlanListView(AccessMixin, ListView):
+    """Every plan, with its term and the areas it covers."""
+
+    model = Plan
+    template_name = "delivery_plans/plan_list.html"
+
+    def get_queryset(self):
+        return Plan.objects.select_related("owner").prefetch_related("organisations")
+
+
+def _period_from_request(request, plan: Plan) -> ReportingPeriod | None:
+    """The quarter asked for (?period=2016-17-q3), else the newest with updates."""
+    label = request.GET.get("period")
+    if label:
+        try:
+            year, quarter = ReportingPeriod.parse(label)
+        except ValueError:
+            raise Http404("No such quarter") from None
+        period = ReportingPeriod.objects.filter(start_year=year, quarter=quarter).first()
+        if period is None or quarter is None:
+            raise Http404("No such quarter")
+        return period
+    return selectors.latest_period_of(plan)
+
+
+@require_GET
+@access(Access.EDIT)
+def plan_overview(request, pk: int):
+    """A plan by objective for one quarter: counts of each RAG, Red and Amber with their update."""
+    plan = get_object_or_404(Plan.objects.select_related("owner"), pk=pk)
+    period = _period_from_request(request, plan)
+    context = {"plan": plan, "period": period, "quarters": list(plan_quarters(plan))}
+    if period is not None:
+        context |= selectors.plan_quarter(plan, period)
+    return render(request, "delivery_plans/plan_overview.html", context)
+
+
+class CommitmentListView(ObjectListView):
+    model = Commitment
+    filterset_class = CommitmentFilter
+    template_name = "delivery_plans/commitment_list.html"
+    title = "Commitments"
+
+    def get_queryset(self):
+        return selectors.commitments_with_latest()
+
+
+class CommitmentDetailView(ObjectDetailView):
+    """A commitment with every quarter's update as a timeline, newest first."""
+
+    model = Commitment
+    template_name = "delivery_plans/commitment_detail.html"
+
+    def get_queryset(self):
+        return Commitment.objects.select_related("plan", "objective").prefetch_related(
+            "areas",
+            "related",
+            "referenced_by",
+            "schedule__period",
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["updates"] = self.object.updates.select_related("period", "author")
+        return context
+
+
+class CommitmentFormView(ObjectFormView):
+    model = Commitment
+    form_class = CommitmentForm
+
+    def get_initial_instance(self):
+        return Commitment(plan=get_object_or_404(Plan, pk=self.kwargs["plan_pk"]))
+
+
+class ProgressUpdateFormView(ObjectFormView):
+    model = ProgressUpdate
+    form_class = ProgressUpdateForm
+    template_name = "delivery_plans/progressupdate_form.html"
+
+    def get_queryset(self):
+        return ProgressUpdate.objects.select_related("commitment__plan")
+
+    def get_initial_instance(self):
+        commitment = get_object_or_404(
+            Commitment.objects.select_related("plan"), pk=self.kwargs["commitment_pk"]
+        )
+        return ProgressUpdate(commitment=commitment, author=self.request.user)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.adding:
+            today = timezone.localdate()
+            initial["date"] = today
+            initial["period"] = ReportingPeriod.for_date(today)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["commitment"] = (self.object or self.get_form().instance).commitment
+        return context
+
+
+@require_http_methods(["GET", "POST"])
+@access(Access.EDIT)
+def schedule(request, pk: int):
+    """The frequency-of-oversight grid: commitments by the quarters of the plan's term."""
+    plan = get_object_or_404(Plan, pk=pk)
+    quarters = list(plan_quarters(plan))
+    commitments = list(plan.commitments.select_related("objective"))
+    entries = {
+        (e.commitment_id, e.period_id): e
+        for e in OversightScheduleEntry.objects.filter(commitment__plan=plan)
+    }
+    if request.method == "POST":
+        wanted = {
+            (c.pk, q.pk)
+            for c in commitments
+            for q in quarters
+            if request.POST.get(f"c{c.pk}-p{q.pk}") == "on"
+        }
+        with transaction.atomic():
+            gone = [e.pk for key, e in entries.items() if key not in wanted]
+            for entry in OversightScheduleEntry.objects.filter(pk__in=gone):
+                entry.delete()  # one by one, so each removal is in the history
+            for commitment_id, period_id in wanted - set(entries):
+                OversightScheduleEntry.objects.create(commitment_id=commitment_id, period_id=period_id)
+        messages.success(request, "Oversight schedule saved")
+        return HttpResponseRedirect(reverse("delivery_plans:schedule", args=[plan.pk]))
+    rows = [{"commitment": c, "cells": [(q, (c.pk, q.pk) in entries) for q in quarters]} for c in commitments]
+    years = [(y, [q for q in quarters if q.start_year == y]) for y in plan.years]
+    return render(
+        request,
+        "delivery_plans/schedule.html",
+        {"plan": plan, "quarters": quarters, "rows": rows, "years": [y for y in years if y[1]]},
+    )
+
+
+@require_GET
+@access(Access.EDIT)
+def measures(request, pk: int):
+    """Measures of a plan, each with its trend drawn as SVG and its numbers in a table."""
+    plan = get_object_or_404(Plan, pk=pk)
+    items = selectors.measures_of([plan])
+    for measure in items:
+        measure.value_rows = list(measure.values.all())
+        measure.chart = charts.trend_svg(measure.value_rows, title=measure.name)
+    return render(request, "delivery_plans/measures.html", {"plan": plan, "measures": items})
+
+
+@require_http_methods(["GET", "POST"])
+@access(Access.EDIT)
+def import_file(request, pk: int):
+    """Upload a CSV or XLSX of commitments or updates; every row is checked before any is saved."""
+    plan = get_object_or_404(Plan, pk=pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        result = spreadsheets.import_upload(
+            plan=plan, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
+        )
+        if result.ok:
+            messages.success(request, result.summary)
+            return HttpResponseRedirect(plan.get_absolute_url())
+        row_errors = result.errors
+        form.add_error("file", f"The file was not imported: {len(row_errors)} problem(s) found, listed below")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "delivery_plans/import.html",
+        {"plan": plan, "form": form, "row_errors": row_errors, "max_rows": spreadsheets.MAX_ROWS},
+        status=status,
+    )
+
+
+@require_GET
+@access(Access.EDIT)
+def import_template(request, kind: str, fmt: str):
+    """An empty file with the columns an import expects."""
+    if kind not in spreadsheets.COLUMNS or fmt not in ("csv", "xlsx"):
+        raise Http404("No such template")
+    return _download(spreadsheets.write([spreadsheets.COLUMNS[kind]], fmt), f"{kind}-template", fmt)
+
+
+@require_GET
+@access(Access.EDIT)
+def export(request, fmt: str):
+    """The commitment list as filtered, with each commitment's newest update."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    filterset = CommitmentFilter(request.GET or None, queryset=selectors.commitments_with_latest())
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset
+    rows = spreadsheets.export_rows(queryset)
+    return _download(spreadsheets.write(rows, fmt), "commitments", fmt)
+
+
+def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
+    types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -1,0 +1,212 @@
+"""The plan overview, the commitment list and page, and the edit forms, through the browser."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assurance.models import Organisation, Rag
+from delivery_plans.models import Commitment, OversightScheduleEntry, ProgressUpdate
+from tests.delivery_plans.factories import make_commitment, make_objective, make_plan, make_update
+from tests.factories import make_organisation, make_period
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(plan, n: int):
+    """n commitments in each of two objectives, each with two quarters' updates."""
+    for number in (1, 2):
+        objective = plan.objectives.filter(number=number).first() or make_objective(plan, number=number)
+        for i in range(n):
+            c = make_commitment(objective, ref=f"{number}.{plan.commitments.count() + 1}")
+            c.areas.add(plan.owner)
+            make_update(c, make_period(2016, 2), rag=Rag.GREEN)
+            make_update(c, make_period(2016, 3), rag=[Rag.RED, Rag.AMBER, Rag.GREEN][i % 3])
+
+
+def test_the_plan_overview_counts_each_rag_and_lists_red_and_amber_with_their_update(editor_client):
+    objective = make_objective(title="Putting victims and survivors first")
+    red = make_commitment(objective, ref="1.1")
+    make_update(red, rag=Rag.RED, text="Review of training underway", rag_reason="Training late")
+    make_update(make_commitment(objective, ref="1.2"), rag=Rag.GREEN, text="All done")
+    make_commitment(objective, ref="1.3")
+    response = editor_client.get(reverse("delivery_plans:plan", args=[objective.plan.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2016/17 Q3 by objective" in page
+    assert "Review of training underway" in page and "Training late" in page
+    assert "All done" not in page  # Green is counted, not listed
+    row = page[page.index("1. Putting victims") : page.index("</tr>", page.index("1. Putting victims"))]
+    assert [c.split("<")[0] for c in row.split('numeric">')[1:]] == ["1", "0", "1", "1"]
+
+
+def test_the_plan_overview_shows_the_quarter_asked_for(editor_client):
+    c = make_commitment()
+    make_update(c, make_period(2016, 2), rag=Rag.AMBER, text="Second quarter words", rag_reason="Late")
+    make_update(c, make_period(2016, 3), rag=Rag.GREEN, text="Third quarter words")
+    url = reverse("delivery_plans:plan", args=[c.plan.pk])
+    assert "Second quarter words" in editor_client.get(url + "?period=2016-17-q2").content.decode()
+    assert "Second quarter words" not in editor_client.get(url).content.decode()
+    assert editor_client.get(url + "?period=nonsense").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["plan", "list", "schedule", "measures"])
+def test_list_and_overview_pages_run_the_same_number_of_queries_at_two_sizes(editor_client, name):
+    plan = make_plan()
+
+    def count() -> int:
+        url = reverse(f"delivery_plans:{name}", **({} if name == "list" else {"args": [plan.pk]}))
+        with CaptureQueriesContext(connection) as ctx:
+            assert editor_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    _fill(plan, 2)
+    small = count()
+    _fill(plan, 6)
+    assert count() == small
+
+
+def test_the_commitment_list_filters_by_objective_kind_rag_area_and_words(editor_client):
+    plan = make_plan()
+    other_area = make_organisation(short_name="Warwickshire")
+    plan.organisations.add(other_area)
+    victims = make_objective(plan, short_name="Victims")
+    secure = make_objective(plan, short_name="Secure")
+    a = make_commitment(victims, ref="1.1", text="Support victims of hate crime")
+    b = make_commitment(secure, ref="2.8", text="Roads policing", kind=Commitment.Kind.PCC)
+    b.areas.add(other_area)
+    make_update(a, rag=Rag.RED)
+    url = reverse("delivery_plans:list")
+
+    def refs(**params) -> list[str]:
+        response = editor_client.get(url, params)
+        assert response.status_code == 200
+        return [c.ref for c in response.context["object_list"]]
+
+    assert refs() == ["1.1", "2.8"]
+    assert refs(objective=secure.pk) == ["2.8"]
+    assert refs(kind="pcc") == ["2.8"]
+    assert refs(rag="red") == ["1.1"]
+    assert refs(rag="not_rated") == ["2.8"]
+    # 1.1 names no area, so it applies to every area of the plan; 2.8 is Warwickshire only.
+    assert refs(area=other_area.pk) == ["1.1", "2.8"]
+    assert refs(area=plan.owner.pk) == ["1.1"]
+    assert refs(q="hate victims") == ["1.1"]
+
+
+def test_the_commitment_page_shows_every_quarter_as_a_timeline_newest_first(editor_client):
+    c = make_commitment(text="Support the appropriate use of restorative justice")
+    make_update(c, make_period(2016, 2), text="Business case submitted")
+    make_update(
+        c, make_period(2016, 3), rag=Rag.AMBER, text="Goes to the December board", rag_reason="Awaiting"
+    )
+    page = editor_client.get(reverse("delivery_plans:detail", args=[c.pk])).content.decode()
+    assert page.index("Goes to the December board") < page.index("Business case submitted")
+    assert "2016/17 Q2" in page and "Awaiting" in page and "History of changes" in page
+
+
+def update_data(**changes) -> dict:
+    data = {
+        "period": make_period(2016, 4).pk,
+        "text": "Strategy published",
+        "rag": "green",
+        "rag_reason": "",
+        "date": "2017-02-01",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("persona", ["editor", "publisher", "administrator"])
+def test_staff_add_a_quarters_update_with_a_rag(persona_client, persona):
+    c = make_commitment()
+    client = persona_client(persona)
+    response = client.post(reverse("delivery_plans:update_create", args=[c.pk]), update_data())
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get(commitment=c)
+    assert (update.rag, update.text, update.author) == ("green", "Strategy published", client.user)
+
+
+def test_the_panel_cannot_add_an_update(panel_client):
+    c = make_commitment()
+    assert (
+        panel_client.post(reverse("delivery_plans:update_create", args=[c.pk]), update_data()).status_code
+        == 403
+    )
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_an_amber_rating_needs_a_reason(editor_client):
+    c = make_commitment()
+    response = editor_client.post(
+        reverse("delivery_plans:update_create", args=[c.pk]), update_data(rag="amber")
+    )
+    assert response.status_code == 200
+    assert "Give a reason for the Amber rating" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_rag_outside_the_vocabulary_is_refused(editor_client):
+    c = make_commitment()
+    response = editor_client.post(
+        reverse("delivery_plans:update_create", args=[c.pk]), update_data(rag="purple")
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_second_update_for_the_same_quarter_is_refused_and_the_first_is_kept(editor_client):
+    first = make_update(period=make_period(2016, 4), text="First words")
+    url = reverse("delivery_plans:update_create", args=[first.commitment.pk])
+    response = editor_client.post(url, update_data(text="Second words"))
+    assert "already has an update" in response.content.decode()
+    assert list(ProgressUpdate.objects.values_list("text", flat=True)) == ["First words"]
+
+
+def test_a_stale_update_edit_is_refused(editor_client):
+    update = make_update(text="Original")
+    url = reverse("delivery_plans:update_update", args=[update.pk])
+    data = update_data(period=update.period.pk, text="Mine", date="2016-12-01", loaded_version=update.version)
+    update.text = "Theirs"
+    update.save()
+    assert editor_client.post(url, data).status_code == 409
+    update.refresh_from_db()
+    assert update.text == "Theirs"
+
+
+def test_an_editor_adds_a_commitment_and_a_duplicate_ref_is_refused(editor_client):
+    objective = make_objective()
+    make_commitment(objective, ref="1.1")
+    url = reverse("delivery_plans:create", args=[objective.plan.pk])
+    data = {"objective": objective.pk, "ref": "1.1", "kind": "policing", "text": "New", "order": 1}
+    response = editor_client.post(url, data)
+    assert "1.1 is already a commitment of this plan" in response.content.decode()
+    response = editor_client.post(url, data | {"ref": "1.2"})
+    assert response.status_code == 302
+    assert Commitment.objects.get(ref="1.2").plan == objective.plan
+
+
+def test_the_oversight_schedule_grid_saves_the_ticked_quarters(editor_client):
+    c = make_commitment()
+    q3, q4 = make_period(2016, 3), make_period(2016, 4)
+    OversightScheduleEntry.objects.create(commitment=c, period=q3)
+    url = reverse("delivery_plans:schedule", args=[c.plan.pk])
+    assert f'name="c{c.pk}-p{q3.pk}" id="c{c.pk}-p{q3.pk}" checked' in editor_client.get(url).content.decode()
+    assert editor_client.post(url, {f"c{c.pk}-p{q4.pk}": "on"}).status_code == 302
+    assert list(OversightScheduleEntry.objects.values_list("period__quarter", flat=True)) == [4]
+
+
+def test_the_panel_cannot_change_the_oversight_schedule(panel_client):
+    c = make_commitment()
+    q4 = make_period(2016, 4)
+    response = panel_client.post(
+        reverse("delivery_plans:schedule", args=[c.plan.pk]), {f"c{c.pk}-p{q4.pk}": "on"}
+    )
+    assert response.status_code == 403
+    assert not OversightScheduleEntry.objects.exists()
+
+
+def test_organisations_are_untouched_by_the_plan_pages(editor_client):
+    plan = make_plan()
+    editor_client.get(reverse("delivery_plans:plan", args=[plan.pk]))
+    assert Organisation.objects.count() == 1

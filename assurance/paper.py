@@ -15,6 +15,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from assurance.models import Paper
 
 
+# Relative URLs in the paper resolve against this base, which names no real host: the fetcher
+# below answers it from the static files and refuses everything else.
+STATIC_BASE = "https://paper.invalid/static/"
+
+
 class ProjectOnlyFetcher(URLFetcher):
     """WeasyPrint may read `data:` URLs and the project's own static files, nothing else:
     no network, and no file on the server outside the static files."""
@@ -22,9 +27,8 @@ class ProjectOnlyFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
-        parts = urlsplit(url)
-        if parts.scheme == "static":
-            path = unquote(parts.path.lstrip("/"))
+        if url.startswith(STATIC_BASE):
+            path = unquote(urlsplit(url).path.removeprefix("/static/"))
             found = finders.find(path) if ".." not in Path(path).parts else None
             if found:
                 body = Path(found).read_bytes()
@@ -52,5 +56,5 @@ def render_paper_html(paper: Paper, **overrides) -> str:
 
 def render_paper(paper: Paper, **overrides) -> bytes:
     """The PDF bytes: tagged (PDF/UA-1) so screen readers can read it, with its metadata."""
-    html = HTML(string=render_paper_html(paper, **overrides), base_url="static:///", url_fetcher=ProjectOnlyFetcher())
+    html = HTML(string=render_paper_html(paper, **overrides), base_url=STATIC_BASE, url_fetcher=ProjectOnlyFetcher())
     return html.write_pdf(pdf_variant="pdf/ua-1")

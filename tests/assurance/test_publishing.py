@@ -1,0 +1,269 @@
+"""Publishing through the core, with a probe area registered for the test: the dashboard,
+the frozen publication, corrections and the panel paper, whatever areas exist."""
+
+import json
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from assurance import registry
+from assurance.models import Paper, Publication
+from assurance.registry import Area, Finding
+from tests.conftest import requires_pdftotext
+from tests.factories import make_organisation, make_period
+from tests.publishing_factories import make_publication
+
+RESTRICTED_MARKER = "CLOSED-SESSION-PROBE-MARKER"
+
+# The probe area's "live data": tests change it as an editor would.
+LIVE = {"rag": "amber", "text": "Progress as first published", "finding": None}
+
+
+def probe_snapshot(*, scope):
+    items = [{"key": "probe:1", "label": "Probe commitment 1.1", "rag": LIVE["rag"], "status": ""}]
+    rows = [{"text": LIVE["text"], "restricted": False}]
+    if scope.include_restricted:
+        rows.append({"text": RESTRICTED_MARKER, "restricted": True})
+    return {"items": items, "rows": rows}
+
+
+def probe_checks(*, scope):
+    return [LIVE["finding"]] if LIVE["finding"] else []
+
+
+@pytest.fixture(autouse=True)
+def probe_area(settings, tmp_path):
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path / "probe-templates"]}
+    ]
+    folder = tmp_path / "probe-templates" / "probe"
+    folder.mkdir(parents=True)
+    (folder / "section.html").write_text(
+        "<p>Probe section: {% for i in data.items %}{{ i.label }} {% rag_tag i.rag %}{% endfor %}</p>"
+    )
+    (folder / "appendix.html").write_text(
+        "<table><thead><tr><th>Text</th></tr></thead><tbody>"
+        "{% for r in data.rows %}<tr><td>{{ r.text }}</td></tr>{% endfor %}</tbody></table>"
+    )
+    saved = dict(registry._areas)
+    registry._areas.clear()
+    registry.register(
+        Area(
+            key="probe",
+            title="Probe area",
+            order=1,
+            nav_url="dashboard",
+            snapshot=probe_snapshot,
+            section_template="probe/section.html",
+            appendix_template="probe/appendix.html",
+            appendix_title="Probe appendix",
+            checks=probe_checks,
+        )
+    )
+    LIVE.update(rag="amber", text="Progress as first published", finding=None)
+    yield
+    registry._areas.clear()
+    registry._areas.update(saved)
+
+
+@pytest.fixture
+def home(db):
+    return make_organisation(kind="opcc", is_home=True, name="Office of the Police and Crime Commissioner for Test")
+
+
+@pytest.fixture
+def quarter(db):
+    return make_period(2016, 3)
+
+
+def publish_url(org, period):
+    return reverse("publish", args=[org.slug, period.slug])
+
+
+def publish_form(**overrides):
+    data = {
+        "title": "Assurance and performance",
+        "purpose": "To update the panel.",
+        "recommendation": "To note the report.",
+        "agenda_item": "8",
+        "meeting_date": "07/12/2016",
+    }
+    data.update(overrides)
+    return data
+
+
+def pdf_text(pdf_bytes: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf_bytes, capture_output=True, check=True).stdout.decode()
+
+
+def test_the_editors_dashboard_shows_every_area_with_restricted_records(editor_client, home, quarter):
+    response = editor_client.get(reverse("dashboard"), {"period": quarter.slug})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Probe commitment 1.1" in page and 'data-rag="amber"' in page
+    assert "Governance dashboard 2016/17 Q3" in page
+
+
+def test_a_publisher_publishes_a_quarter_and_the_panel_reads_it(publisher_client, panel_client, home, quarter):
+    response = publisher_client.post(publish_url(home, quarter), publish_form())
+    publication = Publication.objects.get()
+    assert response.status_code == 302 and response["Location"] == publication.get_absolute_url()
+    assert publication.version == 1 and publication.published_by.username == "a-publisher"
+
+    listing = panel_client.get(reverse("publication_list")).content.decode()
+    assert publication.get_absolute_url() in listing
+    page = panel_client.get(publication.get_absolute_url()).content.decode()
+    assert "Progress as first published" in page and "Probe appendix" in page
+    assert "Version" in page and "2016/17 Q3" in page
+
+
+def test_a_published_dashboard_never_changes_after_further_edits(panel_client, home, quarter, settings):
+    publication = make_publication(home, quarter)
+    url = publication.get_absolute_url()
+    before = panel_client.get(url).content.decode()
+    pdf_before = Paper.objects.get().file.read()
+
+    LIVE.update(rag="green", text="EDITED-AFTER-PUBLISHING")
+    after = panel_client.get(url).content.decode()
+    assert "EDITED-AFTER-PUBLISHING" not in after
+    assert after.count('data-rag="amber"') == before.count('data-rag="amber"') >= 1
+    assert panel_client.get(publication.get_pdf_url()).getvalue() == pdf_before
+    with pytest.raises(ValueError, match="never changes"):
+        publication.save()
+
+
+@requires_pdftotext
+def test_restricted_records_never_reach_the_publication_or_its_paper(panel_client, client, home, quarter):
+    publication = make_publication(home, quarter)
+    assert RESTRICTED_MARKER not in json.dumps(publication.snapshot)
+    for reader in (panel_client, client):
+        page = reader.get(publication.get_absolute_url()).content.decode()
+        assert "Progress as first published" in page
+        assert RESTRICTED_MARKER not in page
+    pdf = panel_client.get(publication.get_pdf_url()).getvalue()
+    text = pdf_text(pdf)
+    assert "Progress as first published" in text
+    assert RESTRICTED_MARKER not in text
+
+
+@requires_pdftotext
+def test_the_paper_reads_like_a_panel_report(home, quarter):
+    publication = make_publication(home, quarter, agenda_item="8", meeting_date=quarter.start_date)
+    paper = Paper.objects.get(publication=publication)
+    assert paper.status == Paper.Status.READY and paper.seconds is not None
+    text = pdf_text(paper.file.read())
+    for expected in (
+        "AGENDA ITEM 8",
+        "POLICE AND CRIME PANEL, 1 OCTOBER 2016",
+        "REPORT OF THE CHIEF EXECUTIVE",
+        "1. Purpose",
+        "3. Recommendation",
+        "Contents",
+        "Appendix B: Probe appendix",
+        "Page 1 of",
+        "Amber",
+    ):
+        assert expected in text, expected
+    info = subprocess.run(["pdfinfo", "-"], input=paper.file.open("rb").read(), capture_output=True, check=True).stdout
+    assert b"Tagged:          yes" in info
+    assert b"Author:          Office of the Police and Crime Commissioner for Test" in info
+
+
+def test_errors_block_publishing_and_warnings_must_be_acknowledged(publisher_client, home, quarter):
+    LIVE["finding"] = Finding("error", "Commitment 1.1 is Amber without a reason")
+    response = publisher_client.post(publish_url(home, quarter), publish_form())
+    assert response.status_code == 400
+    assert "Commitment 1.1 is Amber without a reason" in response.content.decode()
+    assert not Publication.objects.exists()
+
+    LIVE["finding"] = Finding("warning", "Commitment 2.1 has no update this quarter")
+    response = publisher_client.post(publish_url(home, quarter), publish_form())
+    assert response.status_code == 400
+    assert "Confirm that you have read the warnings" in response.content.decode()
+    assert not Publication.objects.exists()
+
+    response = publisher_client.post(publish_url(home, quarter), publish_form(acknowledge="on"))
+    assert response.status_code == 302 and Publication.objects.count() == 1
+
+
+def test_a_correction_is_a_new_visible_version_and_the_first_stays_readable(publisher_client, panel_client, home, quarter):
+    first = make_publication(home, quarter)
+    LIVE.update(rag="red", text="Corrected progress")
+
+    refused = publisher_client.post(publish_url(home, quarter), publish_form())
+    assert refused.status_code == 400 and "Say what this correction changes" in refused.content.decode()
+
+    response = publisher_client.post(publish_url(home, quarter), publish_form(correction_note="The RAG for 1.1 was wrong"))
+    assert response.status_code == 302
+    second = Publication.objects.get(version=2)
+    page = panel_client.get(second.get_absolute_url()).content.decode()
+    assert "Corrected" in page and "The RAG for 1.1 was wrong" in page and "Corrected progress" in page
+    assert "Rating moved from" in page
+    first_page = panel_client.get(first.get_absolute_url()).content.decode()
+    assert "Progress as first published" in first_page and "Corrected progress" not in first_page
+
+
+def test_bad_publishing_input_is_shown_on_the_field(publisher_client, home, quarter):
+    response = publisher_client.post(publish_url(home, quarter), publish_form(meeting_date="31/02/2016", title=""))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_title"' in page and 'href="#id_meeting_date"' in page
+    assert not Publication.objects.exists()
+
+
+def test_a_paper_still_being_made_is_announced(panel_client, home, quarter):
+    publication = make_publication(home, quarter)
+    Paper.objects.filter(publication=publication).update(status=Paper.Status.PENDING)
+    response = panel_client.get(publication.get_pdf_url())
+    assert response.status_code == 200 and response["Retry-After"] == "10"
+    assert "still being made" in response.content.decode()
+
+
+def test_the_published_page_is_served_from_frozen_data_in_a_handful_of_queries(
+    panel_client, home, quarter, django_assert_max_num_queries
+):
+    publication = make_publication(home, quarter)
+    with django_assert_max_num_queries(8):
+        assert panel_client.get(publication.get_absolute_url()).status_code == 200
+
+
+@requires_pdftotext
+def test_export_dashboard_writes_the_same_paper_from_the_command_line(home, quarter, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    publication = make_publication(home, quarter, agenda_item="8")
+    out = tmp_path / "paper.pdf"
+    call_command("export_dashboard", output=str(out), stdout=StringIO())
+    assert out.read_bytes() == Paper.objects.get(publication=publication).file.read()
+
+    call_command(
+        "export_dashboard", output=str(out), period="2016/17 Q3", version=1, agenda_item="12",
+        meeting_date="2017-02-01", stdout=StringIO(),
+    )
+    text = pdf_text(out.read_bytes())
+    assert "AGENDA ITEM 12" in text and "1 FEBRUARY 2017" in text and "Progress as first published" in text
+
+
+def test_export_dashboard_explains_what_it_cannot_find(home, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No publication matches"):
+        call_command("export_dashboard", output=str(tmp_path / "x.pdf"))
+    with pytest.raises(CommandError, match="is not a period"):
+        call_command("export_dashboard", output=str(tmp_path / "x.pdf"), period="last year")
+
+
+def test_the_paper_fetches_only_data_urls_and_the_projects_static_files():
+    from assurance.paper import STATIC_BASE, ProjectOnlyFetcher
+
+    fetcher = ProjectOnlyFetcher()
+    assert b"@page" in fetcher.fetch(STATIC_BASE + "css/paper.css").read()
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    for url in ("file:///etc/passwd", "https://example.org/logo.png", STATIC_BASE + "../../../etc/passwd",
+                "http://127.0.0.1:8000/admin/"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)

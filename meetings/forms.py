@@ -1,0 +1,182 @@
+"""Edit forms for bodies, meetings, agenda items, actions and action updates."""
+
+from django import forms
+from django.db.models import Q
+
+from assurance.forms import VersionedModelForm
+from assurance.models import Organisation, ReportingPeriod, Visibility
+from delivery_plans.models import Commitment, Objective
+from meetings import services
+from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PART_CHOICES = [(Visibility.PUBLIC, "Open part"), (Visibility.RESTRICTED, "Closed part")]
+
+
+def financial_year(day) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def plan_filter(organisation, prefix: str = "") -> Q:
+    """The plans an organisation owns or shares with its allies."""
+    return Q(**{f"{prefix}plan__owner": organisation}) | Q(**{f"{prefix}plan__organisations": organisation})
+
+
+class OversightBodyForm(VersionedModelForm):
+    class Meta:
+        model = OversightBody
+        fields = [
+            "owner",
+            "name",
+            "purpose",
+            "objective",
+            "frequency",
+            "chair",
+            "held_in_public",
+            "notes_published",
+            "holds_to_account",
+            "organisations",
+        ]
+        widgets = {"organisations": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = Objective.objects.select_related("plan")
+        self.fields["objective"].empty_label = "Cross-cutting"
+        self.fields["objective"].label_from_instance = lambda o: f"{o.plan}: {o.number}. {o.title}"
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("owner", Organisation.objects.home())
+
+    def clean(self):
+        cleaned = super().clean()
+        owner, objective = cleaned.get("owner"), cleaned.get("objective")
+        if (
+            owner
+            and objective
+            and not (
+                objective.plan.owner_id == owner.pk
+                or objective.plan.organisations.filter(pk=owner.pk).exists()
+            )
+        ):
+            self.add_error(
+                "objective", f"‘{objective.title}’ is an objective of another organisation's plan."
+            )
+        return cleaned
+
+
+class MeetingForm(VersionedModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "status", "ad_hoc", "summary"]
+        widgets = {"date": DATE_INPUT, "status": forms.RadioSelect}
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if not ReportingPeriod.objects.filter(start_year=financial_year(day), quarter__isnull=False).exists():
+            raise forms.ValidationError(
+                f"No reporting period covers {day:%-d %B %Y}: "
+                "give a date in a financial year the service reports on."
+            )
+        return day
+
+
+class AgendaItemForm(VersionedModelForm):
+    visibility = forms.ChoiceField(
+        label="Part of the meeting",
+        choices=PART_CHOICES,
+        widget=forms.RadioSelect,
+        help_text="Closed-part items and their actions are restricted: they are never published.",
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["number", "title", "kind", "visibility", "objectives", "commitments", "outcome", "deferred"]
+        widgets = {"kind": forms.RadioSelect, "objectives": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = self.instance.meeting
+        owner = meeting.body.owner
+        year = financial_year(meeting.date)
+        in_force = Q(plan__start_year__lte=year, plan__end_year__gte=year)
+        self.fields["objectives"].queryset = (
+            Objective.objects.filter(plan_filter(owner), in_force).select_related("plan").distinct()
+        )
+        self.fields["objectives"].label_from_instance = lambda o: o.short_name or o.title
+        commitments = self.fields["commitments"]
+        commitments.queryset = (
+            Commitment.objects.filter(plan_filter(owner), in_force).select_related("plan").distinct()
+        )
+        commitments.label_from_instance = lambda c: f"{c.ref} {c.text[:90]}"
+        commitments.error_messages["invalid_choice"] = (
+            "Choose commitments of this organisation's delivery plan for the meeting's year; "
+            "%(value)s belongs to another plan."
+        )
+        commitments.widget.attrs["size"] = 12
+
+    def save(self, commit=True):
+        if self.instance.pk is not None and self.instance.is_restricted:
+            services.restrict_actions(item=self.instance)
+        return super().save(commit)
+
+
+class ActionForm(VersionedModelForm):
+    visibility = forms.ChoiceField(
+        label="Visibility",
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        help_text="Actions raised in the closed part are always restricted.",
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "description",
+            "owner_role",
+            "due_date",
+            "status",
+            "closed_on",
+            "closing_note",
+            "visibility",
+        ]
+        widgets = {"due_date": DATE_INPUT, "closed_on": DATE_INPUT, "status": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.item.is_restricted:
+            # Not a choice: the closed part's actions never leave the OPCC.
+            del self.fields["visibility"]
+            self.instance.visibility = Visibility.RESTRICTED
+
+    def clean(self):
+        cleaned = super().clean()
+        status, closed_on = cleaned.get("status"), cleaned.get("closed_on")
+        if status == Action.Status.CLOSED:
+            if not closed_on:
+                self.add_error("closed_on", "Give the date the action was closed")
+            if not (cleaned.get("closing_note") or "").strip():
+                self.add_error("closing_note", "Say how the action was completed")
+        elif closed_on:
+            self.add_error("closed_on", "Only a closed action has a closing date: set the status to Closed")
+        meeting_date = self.instance.item.meeting.date
+        if closed_on and closed_on < meeting_date:
+            self.add_error(
+                "closed_on", f"The action cannot close before it was raised ({meeting_date:%-d %B %Y})"
+            )
+        return cleaned
+
+
+class ActionUpdateForm(VersionedModelForm):
+    class Meta:
+        model = ActionUpdate
+        fields = ["date", "text"]
+        widgets = {"date": DATE_INPUT}
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        raised = self.instance.action.item.meeting.date
+        if day < raised:
+            raise forms.ValidationError(
+                f"An update cannot be dated before the action was raised ({raised:%-d %B %Y})"
+            )
+        return day

@@ -1,0 +1,176 @@
+"""Reads shared by the pages and the dashboard snapshot. Each runs a fixed number of queries,
+whatever the number of meetings, items and actions, and leaves restricted records out
+unless asked for them."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from assurance.models import Organisation, ReportingPeriod
+from delivery_plans.models import Commitment, OversightScheduleEntry
+from meetings.models import Action, AgendaItem, Meeting, OversightBody
+
+MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+
+
+def visible_items(include_restricted: bool) -> QuerySet[AgendaItem]:
+    items = AgendaItem.objects.all()
+    return items if include_restricted else items.public()
+
+
+def visible_actions(include_restricted: bool) -> QuerySet[Action]:
+    actions = Action.objects.all()
+    return actions if include_restricted else actions.public()
+
+
+def items_with_links(include_restricted: bool) -> QuerySet[AgendaItem]:
+    """Agenda items with their objectives and commitments (two more queries, however many)."""
+    return visible_items(include_restricted).prefetch_related(
+        "objectives", Prefetch("commitments", queryset=Commitment.objects.select_related("plan"))
+    )
+
+
+@dataclass
+class MeetingPage:
+    open_items: list[AgendaItem]
+    closed_items: list[AgendaItem]
+    carried_forward: list[Action]
+    offered: list[AgendaItem]
+    next_meeting: Meeting | None = None
+    previous_meeting: Meeting | None = None
+
+
+def meeting_page(*, meeting: Meeting, include_restricted: bool) -> MeetingPage:
+    """The agenda in its two parts with the actions raised, the log carried forward to this
+    meeting, and deferred items of earlier meetings not yet taken up."""
+    raised = visible_actions(include_restricted).prefetch_related("updates")
+    items = list(
+        items_with_links(include_restricted)
+        .filter(meeting=meeting)
+        .prefetch_related(Prefetch("actions", queryset=raised))
+        .order_by("number", "pk")
+    )
+    carried = list(
+        visible_actions(include_restricted)
+        .filter(item__meeting__body_id=meeting.body_id, item__meeting__date__lt=meeting.date)
+        .open_at(meeting.date)
+        .select_related("item__meeting")
+        .prefetch_related("updates")
+        .order_by("due_date", "pk")
+    )
+    offered = list(
+        visible_items(include_restricted)
+        .filter(
+            meeting__body_id=meeting.body_id,
+            meeting__date__lt=meeting.date,
+            deferred=True,
+            taken_up_as__isnull=True,
+        )
+        .select_related("meeting")
+    )
+    siblings = Meeting.objects.filter(body_id=meeting.body_id)
+    return MeetingPage(
+        open_items=[i for i in items if not i.is_restricted],
+        closed_items=[i for i in items if i.is_restricted],
+        carried_forward=carried,
+        offered=offered,
+        previous_meeting=siblings.filter(date__lt=meeting.date).order_by("-date").first(),
+        next_meeting=siblings.filter(date__gt=meeting.date).order_by("date").first(),
+    )
+
+
+def as_at(period: ReportingPeriod, today: datetime.date | None = None) -> datetime.date:
+    """The day a period's action log is read at: its last day, or today while it runs."""
+    return min(period.end_date, today or datetime.date.today())
+
+
+def status_at(action: Action, day: datetime.date) -> str:
+    if action.closed_on and action.closed_on <= day:
+        return Action.Status.CLOSED
+    return Action.Status.OPEN if action.status == Action.Status.CLOSED else action.status
+
+
+def refs(commitments) -> list[str]:
+    return [c.ref for c in commitments]
+
+
+@dataclass
+class CoverageRow:
+    commitment: Commitment
+    scheduled: bool
+    items: list[AgendaItem] = field(default_factory=list)
+
+    @property
+    def is_gap(self) -> bool:
+        return self.scheduled and not self.items
+
+
+def plans_q(organisation: Organisation, year: int) -> Q:
+    return (Q(plan__owner=organisation) | Q(plan__organisations=organisation)) & Q(
+        plan__start_year__lte=year, plan__end_year__gte=year
+    )
+
+
+def period_meetings(*, organisation: Organisation, period: ReportingPeriod) -> QuerySet[Meeting]:
+    bodies = OversightBody.objects.for_organisation(organisation).values("pk")
+    return Meeting.objects.filter(
+        body__in=bodies, date__gte=period.start_date, date__lte=period.end_date
+    ).select_related("body")
+
+
+def coverage(
+    *, organisation: Organisation, period: ReportingPeriod, include_restricted: bool, items=None
+) -> list[CoverageRow]:
+    """Every commitment of the organisation's plans in force in the period, with the agenda
+    items that scrutinised it in the period and whether the oversight schedule planned it.
+
+    Two queries, plus three for the items unless the caller already has them.
+    """
+    year = period.start_year
+    commitments = list(
+        Commitment.objects.filter(plans_q(organisation, year))
+        .select_related("plan", "objective")
+        .distinct()
+        .order_by("plan__title", "objective__order", "objective__number", "order", "ref")
+    )
+    schedule = OversightScheduleEntry.objects.filter(
+        commitment__in=[c.pk for c in commitments], period__start_year=year
+    )
+    if period.quarter is not None:
+        schedule = schedule.filter(period__quarter=period.quarter)
+    scheduled = set(schedule.values_list("commitment_id", flat=True))
+    if items is None:
+        items = list(
+            items_with_links(include_restricted)
+            .covering()
+            .filter(meeting__in=period_meetings(organisation=organisation, period=period))
+            .select_related("meeting__body")
+        )
+    by_commitment = defaultdict(list)
+    for item in items:
+        if item.deferred or not item.meeting.took_place:
+            continue
+        for commitment in item.commitments.all():
+            by_commitment[commitment.pk].append(item)
+    return [CoverageRow(c, c.pk in scheduled, by_commitment[c.pk]) for c in commitments]
+
+
+def holding_to_account_year(*, body: OversightBody, start_year: int, include_restricted: bool) -> list[dict]:
+    """Appendix B: each month of a financial year with its meetings and their items."""
+    start, end = datetime.date(start_year, 4, 1), datetime.date(start_year + 1, 3, 31)
+    meetings = list(
+        body.meetings.filter(date__gte=start, date__lte=end).prefetch_related(
+            Prefetch("items", queryset=items_with_links(include_restricted).order_by("number", "pk"))
+        )
+    )
+    by_month = defaultdict(list)
+    for meeting in meetings:
+        by_month[meeting.date.month].append(meeting)
+    months = []
+    for month in MONTHS:
+        year = start_year if month >= 4 else start_year + 1
+        if by_month[month]:
+            months.append({"month": datetime.date(year, month, 1), "meetings": by_month[month]})
+    return months

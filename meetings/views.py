@@ -1,0 +1,236 @@
+"""Staff pages of the meetings area. Every page is Access.EDIT: closed-session business is
+on them, and panel members read only what the dashboard publishes."""
+
+import datetime
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from assurance.models import Organisation, ReportingPeriod
+from assurance.permissions import Access, access, can_see_restricted
+from assurance.views import ObjectDetailView, ObjectFormView, ObjectListView
+from meetings import forms, selectors, services
+from meetings.filters import ActionFilter, OversightBodyFilter
+from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
+
+
+class BodyListView(ObjectListView):
+    """The glossary of oversight mechanisms."""
+
+    model = OversightBody
+    filterset_class = OversightBodyFilter
+    template_name = "meetings/body_list.html"
+    title = "Oversight bodies"
+
+    def get_queryset(self):
+        return (
+            OversightBody.objects.select_related("owner", "objective__plan")
+            .annotate(meeting_count=Count("meetings"))
+            .order_by("objective__plan__title", "objective__number", "name")
+        )
+
+
+class BodyDetailView(ObjectDetailView):
+    model = OversightBody
+    template_name = "meetings/body_detail.html"
+    queryset = OversightBody.objects.select_related("owner", "objective").prefetch_related("organisations")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        items = selectors.visible_items(can_see_restricted(self.request.user))
+        context["meetings"] = self.object.meetings.annotate(
+            item_count=Count("items", filter=Q(items__in=items)),
+        ).order_by("-date")
+        return context
+
+
+class BodyFormView(ObjectFormView):
+    model = OversightBody
+    form_class = forms.OversightBodyForm
+
+
+class MeetingDetailView(ObjectDetailView):
+    model = Meeting
+    template_name = "meetings/meeting_detail.html"
+    queryset = Meeting.objects.select_related("body")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page"] = selectors.meeting_page(
+            meeting=self.object, include_restricted=can_see_restricted(self.request.user)
+        )
+        context["today"] = datetime.date.today()
+        return context
+
+
+class MeetingFormView(ObjectFormView):
+    model = Meeting
+    form_class = forms.MeetingForm
+
+    def get_initial_instance(self):
+        return Meeting(body=get_object_or_404(OversightBody, pk=self.kwargs["body_pk"]))
+
+
+class AgendaItemFormView(ObjectFormView):
+    model = AgendaItem
+    form_class = forms.AgendaItemForm
+
+    def get_queryset(self):
+        return AgendaItem.objects.visible_to(self.request.user).select_related("meeting__body__owner")
+
+    def get_initial_instance(self):
+        meeting = get_object_or_404(
+            Meeting.objects.select_related("body__owner"), pk=self.kwargs["meeting_pk"]
+        )
+        number = max([0, *meeting.items.values_list("number", flat=True)]) + 1
+        return AgendaItem(meeting=meeting, number=number)
+
+
+@require_POST
+@access(Access.EDIT)
+def item_take_up(request, meeting_pk: int, item_pk: int):
+    """Put a deferred item of an earlier meeting on this meeting's agenda."""
+    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    deferred = get_object_or_404(
+        AgendaItem.objects.visible_to(request.user),
+        pk=item_pk,
+        deferred=True,
+        meeting__body_id=meeting.body_id,
+        meeting__date__lt=meeting.date,
+    )
+    if deferred.taken_up_as.exists():
+        messages.error(request, f"‘{deferred}’ is already on a later agenda.")
+    else:
+        services.agenda_item_take_up(deferred=deferred, meeting=meeting)
+        messages.success(request, f"‘{deferred}’ added to this meeting's agenda")
+    return redirect(meeting)
+
+
+class ActionDetailView(ObjectDetailView):
+    model = Action
+    template_name = "meetings/action_detail.html"
+
+    def get_queryset(self):
+        return (
+            Action.objects.visible_to(self.request.user)
+            .select_related("item__meeting__body")
+            .prefetch_related("updates")
+        )
+
+
+class ActionFormView(ObjectFormView):
+    model = Action
+    form_class = forms.ActionForm
+
+    def get_queryset(self):
+        return Action.objects.visible_to(self.request.user).select_related("item__meeting__body")
+
+    def get_initial_instance(self):
+        item = get_object_or_404(
+            AgendaItem.objects.visible_to(self.request.user).select_related("meeting__body"),
+            pk=self.kwargs["item_pk"],
+        )
+        return Action(item=item, visibility=item.visibility)
+
+
+class ActionUpdateFormView(ObjectFormView):
+    model = ActionUpdate
+    form_class = forms.ActionUpdateForm
+
+    def get_queryset(self):
+        return ActionUpdate.objects.select_related("action__item__meeting")
+
+    def get_initial_instance(self):
+        action = get_object_or_404(
+            Action.objects.visible_to(self.request.user).select_related("item__meeting"),
+            pk=self.kwargs["action_pk"],
+        )
+        return ActionUpdate(action=action, date=datetime.date.today())
+
+
+class ActionListView(ObjectListView):
+    """The action tracker: every action, open ones first, filterable by body, owner, status."""
+
+    model = Action
+    filterset_class = ActionFilter
+    template_name = "meetings/action_list.html"
+    title = "Action tracker"
+
+    def get_queryset(self):
+        return (
+            Action.objects.visible_to(self.request.user)
+            .select_related("item__meeting__body")
+            .order_by("status", "due_date", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = datetime.date.today()
+        return context
+
+
+@require_GET
+@access(Access.EDIT)
+def summary(request):
+    """A holding-to-account body's year laid out as the panel's Appendix B."""
+    bodies = list(OversightBody.objects.order_by("-holds_to_account", "name"))
+    body = next((b for b in bodies if str(b.pk) == request.GET.get("body")), bodies[0] if bodies else None)
+    months = body.meetings.dates("date", "month") if body else []
+    years = sorted({forms.financial_year(month) for month in months}, reverse=True)
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    if year not in years:
+        year = years[0] if years else forms.financial_year(datetime.date.today())
+    context = {
+        "bodies": bodies,
+        "body": body,
+        "years": years,
+        "year": year,
+        "year_label": ReportingPeriod(start_year=year).label,
+        "months": selectors.holding_to_account_year(
+            body=body, start_year=year, include_restricted=can_see_restricted(request.user)
+        )
+        if body
+        else [],
+    }
+    return render(request, "meetings/summary.html", context)
+
+
+@require_GET
+@access(Access.EDIT)
+def coverage(request):
+    """For a period, every plan commitment with the items that scrutinised it, and the gaps."""
+    organisations = list(Organisation.objects.filter(kind=Organisation.Kind.OPCC))
+    home = Organisation.objects.home()
+    wanted = request.GET.get("organisation")
+    organisation = next((o for o in organisations if o.slug == wanted), home)
+    periods = list(ReportingPeriod.objects.quarters().order_by("-start_year", "-quarter"))
+    period = next((p for p in periods if p.slug == request.GET.get("period")), None)
+    if period is None and organisation is not None:
+        # By default the quarter of the organisation's latest meeting, where the work is.
+        latest = (
+            Meeting.objects.filter(body__in=OversightBody.objects.for_organisation(organisation).values("pk"))
+            .order_by("-date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        period = next((p for p in periods if latest and p.contains(latest)), periods[0] if periods else None)
+    rows = (
+        selectors.coverage(
+            organisation=organisation, period=period, include_restricted=can_see_restricted(request.user)
+        )
+        if organisation and period
+        else []
+    )
+    context = {
+        "organisation": organisation,
+        "organisations": organisations,
+        "periods": periods,
+        "period": period,
+        "rows": rows,
+        "gaps": [r for r in rows if r.is_gap],
+        "scheduled_count": sum(r.scheduled for r in rows),
+        "covered_count": sum(bool(r.items) for r in rows),
+    }
+    return render(request, "meetings/coverage.html", context)

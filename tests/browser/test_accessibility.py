@@ -1,0 +1,109 @@
+"""WCAG 2.2 AA checks with axe-core in real headless Chromium, and keyboard use without
+JavaScript, on the demo data."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from assurance import registry
+from assurance.models import Publication
+from tests.browser.conftest import sign_in
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(driver) -> list[str]:
+    driver.execute_script(AXE)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}}).then(r => done(r.violations));",
+        WCAG_TAGS,
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in result
+    ]
+
+
+def check_pages(driver, base_url: str, paths: list[str]) -> dict[str, list[str]]:
+    found = {}
+    for path in paths:
+        driver.get(base_url + path)
+        assert "Sorry, there is a problem" not in driver.page_source, path
+        violations = axe_violations(driver)
+        if violations:
+            found[path] = violations
+    return found
+
+
+def test_published_pages_meet_wcag_22_aa_for_the_public(browser, live_server, demo):
+    publication = Publication.objects.filter(organisation__is_home=True).latest("published_at")
+    pages = [reverse("home"), reverse("login"), publication.get_absolute_url()]
+    assert check_pages(browser, live_server.url, pages) == {}
+
+
+def test_staff_pages_meet_wcag_22_aa(browser, live_server, demo):
+    sign_in(browser, live_server, "publisher")
+    pages = [reverse("dashboard"), reverse("recent_changes")]
+    pages += [reverse(area.nav_url) for area in registry.areas()]
+    publication = Publication.objects.filter(organisation__is_home=True).latest("published_at")
+    pages.append(reverse("publish", args=[publication.organisation.slug, publication.period.slug]))
+    assert check_pages(browser, live_server.url, pages) == {}
+
+
+def test_a_form_with_errors_meets_wcag_22_aa_and_links_each_error_to_its_field(browser, live_server, demo):
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server.url + reverse("login"))
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert browser.title.startswith("Error: ") or "There is a problem" in browser.page_source
+    assert axe_violations(browser) == []
+
+
+def test_the_service_works_by_keyboard_without_javascript(browser_without_js, live_server, demo):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from assurance.demo import DEMO_PASSWORD
+
+    driver = browser_without_js
+    driver.get(live_server.url + reverse("login"))
+    assert "js-enabled" not in driver.find_element(By.TAG_NAME, "body").get_attribute("class")
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    first = driver.switch_to.active_element
+    assert first.text == "Skip to main content"
+    first.send_keys(Keys.ENTER)
+    assert driver.current_url.endswith("#main-content")
+
+    driver.find_element(By.ID, "id_username").send_keys("editor")
+    password = driver.find_element(By.ID, "id_password")
+    password.send_keys(DEMO_PASSWORD)
+    password.send_keys(Keys.ENTER)
+    assert "Governance dashboard" in driver.page_source and "Sign out" in driver.page_source
+
+    # Every control in the page is reachable with Tab alone, in order, and each shows focus.
+    seen = []
+    for _ in range(200):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        element = driver.switch_to.active_element
+        if element.tag_name == "body":
+            break  # past the last control
+        focus_style = element.value_of_css_property("outline-style"), element.value_of_css_property("box-shadow")
+        assert focus_style != ("none", "none"), element.get_attribute("outerHTML")[:120]
+        seen.append(element.get_attribute("href") or element.get_attribute("name") or element.text)
+    assert len(seen) > 10
+    assert any("/published/" in (href or "") for href in seen) or any("publish" in (h or "") for h in seen)
+
+
+@pytest.mark.parametrize("username", ["editor", "panel"])
+def test_each_role_signs_in_through_the_browser_and_sees_its_navigation(browser, live_server, demo, username):
+    from selenium.webdriver.common.by import By
+
+    sign_in(browser, live_server, username)
+    nav = browser.find_element(By.ID, "navigation").text
+    if username == "editor":
+        assert "Recent changes" in nav and "Dashboard" in nav
+    else:
+        assert "Published dashboards" in nav and "Recent changes" not in nav

@@ -45,7 +45,10 @@ def take_snapshot(scope: Scope) -> dict:
 def rag_totals(snapshot: dict) -> dict[str, int]:
     """How many rated items of each RAG the whole dashboard holds, worst first."""
     counts = Counter(
-        item.get("rag") for area in snapshot["areas"] for item in area["data"].get("items", []) if item.get("rag")
+        item.get("rag")
+        for area in snapshot["areas"]
+        for item in area["data"].get("items", [])
+        if item.get("rag")
     )
     return {rag.value: counts.get(rag.value, 0) for rag in Rag}
 
@@ -72,11 +75,23 @@ def what_changed(before: dict | None, after: dict) -> list[dict]:
             continue
         if previous.get("rag", "") != item.get("rag", ""):
             changes.append(
-                {"kind": "rating", "area": item["area"], "label": item["label"], "before": previous, "after": item}
+                {
+                    "kind": "rating",
+                    "area": item["area"],
+                    "label": item["label"],
+                    "before": previous,
+                    "after": item,
+                }
             )
         elif previous.get("status", "") != item.get("status", ""):
             changes.append(
-                {"kind": "status", "area": item["area"], "label": item["label"], "before": previous, "after": item}
+                {
+                    "kind": "status",
+                    "area": item["area"],
+                    "label": item["label"],
+                    "before": previous,
+                    "after": item,
+                }
             )
     for key, item in old.items():
         if key not in new:

@@ -57,7 +57,9 @@ def dashboard(request):
     organisation = organisation_or_home(request.GET.get("organisation"))
     if organisation is None:
         return render(request, "dashboard/no_organisation.html")
-    period = period_from_slug(request.GET["period"]) if request.GET.get("period") else default_period(organisation)
+    period = (
+        period_from_slug(request.GET["period"]) if request.GET.get("period") else default_period(organisation)
+    )
     scope = Scope(organisation=organisation, period=period, include_restricted=True)
     snapshot = take_snapshot(scope)
     last = latest_publication(organisation)
@@ -74,7 +76,9 @@ def dashboard(request):
             "changes": what_changed(last.snapshot if last else None, snapshot),
             "no_baseline": last is None,
             "published_versions": published,
-            "choice_form": DashboardChoiceForm(initial={"organisation": organisation.slug, "period": period.slug}),
+            "choice_form": DashboardChoiceForm(
+                initial={"organisation": organisation.slug, "period": period.slug}
+            ),
             "can_publish": can_publish(request.user),
         },
     )
@@ -95,7 +99,10 @@ class PublishForm(forms.Form):
     )
     agenda_item = django_forms.CharField(label="Agenda item number", max_length=20, required=False)
     meeting_date = django_forms.DateField(
-        label="Panel meeting date", required=False, help_text="For example, 7/12/2016", input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+        label="Panel meeting date",
+        required=False,
+        help_text="For example, 7/12/2016",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
     )
     correction_note = django_forms.CharField(
         label="What this correction changes",
@@ -117,7 +124,9 @@ class PublishForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.is_correction and not (cleaned.get("correction_note") or "").strip():
-            self.add_error("correction_note", "Say what this correction changes: the quarter is already published")
+            self.add_error(
+                "correction_note", "Say what this correction changes: the quarter is already published"
+            )
         if self.has_warnings and not cleaned.get("acknowledge"):
             self.add_error("acknowledge", "Confirm that you have read the warnings")
         return cleaned
@@ -133,9 +142,7 @@ def publish(request, organisation: str, period: str):
     errors = [f for f in findings if f.level == "error"]
     warnings = [f for f in findings if f.level == "warning"]
     previous = latest_publication(org, quarter)
-    form = PublishForm(
-        request.POST or None, is_correction=previous is not None, has_warnings=bool(warnings)
-    )
+    form = PublishForm(request.POST or None, is_correction=previous is not None, has_warnings=bool(warnings))
     status = 200
     if request.method == "POST":
         if errors:
@@ -194,9 +201,11 @@ def get_publication(organisation: str, period: str, version: int) -> Publication
 def publication_detail(request, organisation: str, period: str, version: int):
     """A published dashboard exactly as it was frozen, with each area's appendix."""
     publication = get_publication(organisation, period, version)
-    versions = Publication.objects.filter(
-        organisation=publication.organisation, period=publication.period
-    ).order_by("version").values("version", "published_at", "correction_note")
+    versions = (
+        Publication.objects.filter(organisation=publication.organisation, period=publication.period)
+        .order_by("version")
+        .values("version", "published_at", "correction_note")
+    )
     return render(
         request,
         "dashboard/publication_detail.html",
@@ -215,7 +224,8 @@ def publication_pdf(request, organisation: str, period: str, version: int):
     publication = get_publication(organisation, period, version)
     paper = getattr(publication, "paper", None)
     if paper is not None and paper.status == Paper.Status.READY and paper.file:
-        filename = f"panel-paper-{publication.organisation.slug}-{publication.period.slug}-v{publication.version}.pdf"
+        org, period = publication.organisation.slug, publication.period.slug
+        filename = f"panel-paper-{org}-{period}-v{publication.version}.pdf"
         return FileResponse(paper.file.open("rb"), content_type="application/pdf", filename=filename)
     response = render(request, "dashboard/paper_pending.html", {"publication": publication, "paper": paper})
     response["Retry-After"] = "10"

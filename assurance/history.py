@@ -86,6 +86,17 @@ def _related_objects(model, records) -> dict:
     return found
 
 
+def _entry(record, **extra) -> HistoryEntry:
+    return HistoryEntry(
+        record=record,
+        action=ACTIONS[record.history_type],
+        who=user_display(record.history_user),
+        when=record.history_date,
+        reason=record.history_change_reason or "",
+        **extra,
+    )
+
+
 def entries_for(obj: AuditedModel) -> list[HistoryEntry]:
     """Every change to one record, newest first, each with the fields it changed."""
     model = type(obj)
@@ -93,16 +104,7 @@ def entries_for(obj: AuditedModel) -> list[HistoryEntry]:
     related = _related_objects(model, records)
     entries, previous = [], None
     for record in records:
-        entries.append(
-            HistoryEntry(
-                record=record,
-                action=ACTIONS[record.history_type],
-                who=user_display(record.history_user),
-                when=record.history_date,
-                reason=record.history_change_reason or "",
-                changes=_field_changes(model, record, previous, related),
-            )
-        )
+        entries.append(_entry(record, changes=_field_changes(model, record, previous, related)))
         previous = record
     return entries[::-1]
 
@@ -120,12 +122,8 @@ def recent_changes(limit: int = 50) -> list[HistoryEntry]:
         rows = history_model.objects.select_related("history_user").order_by("-history_date")[:limit]
         streams.append(
             [
-                HistoryEntry(
-                    record=row,
-                    action=ACTIONS[row.history_type],
-                    who=user_display(row.history_user),
-                    when=row.history_date,
-                    reason=row.history_change_reason or "",
+                _entry(
+                    row,
                     title=f"{model._meta.verbose_name.capitalize()}: {_short(row)}",
                     url=row.instance.get_history_url(),
                 )

@@ -357,7 +357,9 @@ class Publication(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "period", "version"], name="assurance_publication_unique_version"
             ),
-            models.CheckConstraint(condition=models.Q(version__gte=1), name="assurance_publication_version_min"),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="assurance_publication_version_min"
+            ),
             models.CheckConstraint(
                 condition=models.Q(version=1) | ~models.Q(correction_note=""),
                 name="assurance_publication_correction_has_note",
@@ -371,27 +373,35 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.period.label} governance dashboard, version {self.version}"
 
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "publication_detail",
-            kwargs={"organisation": self.organisation.slug, "period": self.period.slug, "version": self.version},
-        )
-
-    def get_pdf_url(self) -> str:
-        return reverse(
-            "publication_pdf",
-            kwargs={"organisation": self.organisation.slug, "period": self.period.slug, "version": self.version},
-        )
-
-    @property
-    def is_correction(self) -> bool:
-        return self.version > 1
-
     def save(self, *args, **kwargs):
         # What the panel saw must stay exactly what it saw: a publication is written once.
         if self.pk is not None and not self._state.adding:
             raise ValueError("A publication never changes; publish a correction instead.")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "publication_detail",
+            kwargs={
+                "organisation": self.organisation.slug,
+                "period": self.period.slug,
+                "version": self.version,
+            },
+        )
+
+    def get_pdf_url(self) -> str:
+        return reverse(
+            "publication_pdf",
+            kwargs={
+                "organisation": self.organisation.slug,
+                "period": self.period.slug,
+                "version": self.version,
+            },
+        )
+
+    @property
+    def is_correction(self) -> bool:
+        return self.version > 1
 
 
 class Paper(models.Model):
@@ -417,7 +427,8 @@ class Paper(models.Model):
         ordering = ["-publication__published_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "ready", "failed"]), name="assurance_paper_status_valid"
+                condition=models.Q(status__in=["pending", "ready", "failed"]),
+                name="assurance_paper_status_valid",
             )
         ]
 

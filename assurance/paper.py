@@ -14,7 +14,6 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from assurance.models import Paper
 
-
 # Relative URLs in the paper resolve against this base, which names no real host: the fetcher
 # below answers it from the static files and refuses everything else.
 STATIC_BASE = "https://paper.invalid/static/"
@@ -56,5 +55,7 @@ def render_paper_html(paper: Paper, **overrides) -> str:
 
 def render_paper(paper: Paper, **overrides) -> bytes:
     """The PDF bytes: tagged (PDF/UA-1) so screen readers can read it, with its metadata."""
-    html = HTML(string=render_paper_html(paper, **overrides), base_url=STATIC_BASE, url_fetcher=ProjectOnlyFetcher())
+    html = HTML(
+        string=render_paper_html(paper, **overrides), base_url=STATIC_BASE, url_fetcher=ProjectOnlyFetcher()
+    )
     return html.write_pdf(pdf_variant="pdf/ua-1")

@@ -19,7 +19,9 @@ class PublishingBlocked(Exception):
         super().__init__("; ".join(messages))
 
 
-def latest_publication(organisation: Organisation, period: ReportingPeriod | None = None) -> Publication | None:
+def latest_publication(
+    organisation: Organisation, period: ReportingPeriod | None = None
+) -> Publication | None:
     publications = Publication.objects.filter(organisation=organisation)
     if period is not None:
         publications = publications.filter(period=period)
@@ -54,7 +56,9 @@ def publication_publish(
         raise PublishingBlocked(["Confirm that you have read the warnings"])
 
     # Lock the period's publications so two publishers cannot take the same version number.
-    previous_versions = Publication.objects.select_for_update().filter(organisation=organisation, period=period)
+    previous_versions = Publication.objects.select_for_update().filter(
+        organisation=organisation, period=period
+    )
     version = (previous_versions.aggregate(v=Max("version"))["v"] or 0) + 1
     if version > 1 and not correction_note.strip():
         raise PublishingBlocked(["Say what this correction changes: the period is already published"])

@@ -143,10 +143,18 @@ def rag_chart(counts: dict, label: str = "Ratings"):
         parts.append(
             format_html(
                 '<text x="0" y="{}" font-size="13" dominant-baseline="middle">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#0b0c0c" stroke-width="1"></rect>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#0b0c0c"></rect>'
                 '<text x="{}" y="{}" font-size="13" dominant-baseline="middle">{}</text>',
-                y + bar_height / 2, rag.label, label_width, y, max(length, 1), bar_height, RAG_FILLS[rag],
-                label_width + length + 6, y + bar_height / 2, n,
+                y + bar_height / 2,
+                rag.label,
+                label_width,
+                y,
+                max(length, 1),
+                bar_height,
+                RAG_FILLS[rag],
+                label_width + length + 6,
+                y + bar_height / 2,
+                n,
             )
         )
     height = len(rows) * (bar_height + gap)
@@ -154,7 +162,13 @@ def rag_chart(counts: dict, label: str = "Ratings"):
     return format_html(
         '<svg class="app-chart" role="img" aria-label="{}: {}" viewBox="0 0 {} {}" width="{}" height="{}" '
         'xmlns="http://www.w3.org/2000/svg">{}</svg>',
-        label, summary, width, height, width, height, format_html_join_safe(parts),
+        label,
+        summary,
+        width,
+        height,
+        width,
+        height,
+        format_html_join_safe(parts),
     )
 
 

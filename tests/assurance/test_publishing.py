@@ -69,7 +69,9 @@ def probe_area(settings, tmp_path):
 
 @pytest.fixture
 def home(db):
-    return make_organisation(kind="opcc", is_home=True, name="Office of the Police and Crime Commissioner for Test")
+    return make_organisation(
+        kind="opcc", is_home=True, name="Office of the Police and Crime Commissioner for Test"
+    )
 
 
 @pytest.fixture
@@ -94,7 +96,9 @@ def publish_form(**overrides):
 
 
 def pdf_text(pdf_bytes: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf_bytes, capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf_bytes, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_the_editors_dashboard_shows_every_area_with_restricted_records(editor_client, home, quarter):
@@ -105,7 +109,9 @@ def test_the_editors_dashboard_shows_every_area_with_restricted_records(editor_c
     assert "Governance dashboard 2016/17 Q3" in page
 
 
-def test_a_publisher_publishes_a_quarter_and_the_panel_reads_it(publisher_client, panel_client, home, quarter):
+def test_a_publisher_publishes_a_quarter_and_the_panel_reads_it(
+    publisher_client, panel_client, home, quarter
+):
     response = publisher_client.post(publish_url(home, quarter), publish_form())
     publication = Publication.objects.get()
     assert response.status_code == 302 and response["Location"] == publication.get_absolute_url()
@@ -165,7 +171,9 @@ def test_the_paper_reads_like_a_panel_report(home, quarter):
         "Amber",
     ):
         assert expected in text, expected
-    info = subprocess.run(["pdfinfo", "-"], input=paper.file.open("rb").read(), capture_output=True, check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=paper.file.open("rb").read(), capture_output=True, check=True
+    ).stdout
     assert b"Tagged:          yes" in info
     assert b"Author:          Office of the Police and Crime Commissioner for Test" in info
 
@@ -187,14 +195,18 @@ def test_errors_block_publishing_and_warnings_must_be_acknowledged(publisher_cli
     assert response.status_code == 302 and Publication.objects.count() == 1
 
 
-def test_a_correction_is_a_new_visible_version_and_the_first_stays_readable(publisher_client, panel_client, home, quarter):
+def test_a_correction_is_a_new_visible_version_and_the_first_stays_readable(
+    publisher_client, panel_client, home, quarter
+):
     first = make_publication(home, quarter)
     LIVE.update(rag="red", text="Corrected progress")
 
     refused = publisher_client.post(publish_url(home, quarter), publish_form())
     assert refused.status_code == 400 and "Say what this correction changes" in refused.content.decode()
 
-    response = publisher_client.post(publish_url(home, quarter), publish_form(correction_note="The RAG for 1.1 was wrong"))
+    response = publisher_client.post(
+        publish_url(home, quarter), publish_form(correction_note="The RAG for 1.1 was wrong")
+    )
     assert response.status_code == 302
     second = Publication.objects.get(version=2)
     page = panel_client.get(second.get_absolute_url()).content.decode()
@@ -205,7 +217,9 @@ def test_a_correction_is_a_new_visible_version_and_the_first_stays_readable(publ
 
 
 def test_bad_publishing_input_is_shown_on_the_field(publisher_client, home, quarter):
-    response = publisher_client.post(publish_url(home, quarter), publish_form(meeting_date="31/02/2016", title=""))
+    response = publisher_client.post(
+        publish_url(home, quarter), publish_form(meeting_date="31/02/2016", title="")
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert 'href="#id_title"' in page and 'href="#id_meeting_date"' in page
@@ -240,8 +254,13 @@ def test_export_dashboard_writes_the_same_paper_from_the_command_line(home, quar
     assert out.read_bytes() == Paper.objects.get(publication=publication).file.read()
 
     call_command(
-        "export_dashboard", output=str(out), period="2016/17 Q3", version=1, agenda_item="12",
-        meeting_date="2017-02-01", stdout=StringIO(),
+        "export_dashboard",
+        output=str(out),
+        period="2016/17 Q3",
+        version=1,
+        agenda_item="12",
+        meeting_date="2017-02-01",
+        stdout=StringIO(),
     )
     text = pdf_text(out.read_bytes())
     assert "AGENDA ITEM 12" in text and "1 FEBRUARY 2017" in text and "Progress as first published" in text
@@ -263,7 +282,11 @@ def test_the_paper_fetches_only_data_urls_and_the_projects_static_files():
     fetcher = ProjectOnlyFetcher()
     assert b"@page" in fetcher.fetch(STATIC_BASE + "css/paper.css").read()
     assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
-    for url in ("file:///etc/passwd", "https://example.org/logo.png", STATIC_BASE + "../../../etc/passwd",
-                "http://127.0.0.1:8000/admin/"):
+    for url in (
+        "file:///etc/passwd",
+        "https://example.org/logo.png",
+        STATIC_BASE + "../../../etc/passwd",
+        "http://127.0.0.1:8000/admin/",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)

@@ -90,7 +90,10 @@ def test_the_service_works_by_keyboard_without_javascript(browser_without_js, li
         element = driver.switch_to.active_element
         if element.tag_name == "body":
             break  # past the last control
-        focus_style = element.value_of_css_property("outline-style"), element.value_of_css_property("box-shadow")
+        focus_style = (
+            element.value_of_css_property("outline-style"),
+            element.value_of_css_property("box-shadow"),
+        )
         assert focus_style != ("none", "none"), element.get_attribute("outerHTML")[:120]
         seen.append(element.get_attribute("href") or element.get_attribute("name") or element.text)
     assert len(seen) > 10

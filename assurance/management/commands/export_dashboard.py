@@ -32,7 +32,9 @@ class Command(BaseCommand):
             try:
                 overrides["meeting_date"] = datetime.date.fromisoformat(meeting_date)
             except ValueError:
-                raise CommandError(f"--meeting-date {meeting_date!r} is not a date such as 2016-12-07") from None
+                raise CommandError(
+                    f"--meeting-date {meeting_date!r} is not a date such as 2016-12-07"
+                ) from None
         paper = publication.paper
         if not overrides and paper.status == paper.Status.READY and paper.file:
             pdf = paper.file.open("rb").read()  # the very paper the panel downloads
@@ -42,9 +44,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {publication} ({len(pdf):,} bytes) to {output}")
 
     def find(self, *, organisation, period, version) -> Publication:
-        org = Organisation.objects.filter(slug=organisation).first() if organisation else Organisation.objects.home()
+        org = (
+            Organisation.objects.filter(slug=organisation).first()
+            if organisation
+            else Organisation.objects.home()
+        )
         if org is None:
-            raise CommandError(f"No organisation {organisation!r}" if organisation else "No organisation exists yet")
+            raise CommandError(
+                f"No organisation {organisation!r}" if organisation else "No organisation exists yet"
+            )
         publications = Publication.objects.filter(organisation=org).select_related("period", "paper")
         if period:
             try:
@@ -56,5 +64,7 @@ class Command(BaseCommand):
             publications = publications.filter(version=version)
         publication = publications.order_by("-published_at", "-version").first()
         if publication is None:
-            raise CommandError("No publication matches: publish the quarter first, or check --period and --version")
+            raise CommandError(
+                "No publication matches: publish the quarter first, or check --period and --version"
+            )
         return publication

@@ -267,6 +267,12 @@ class Action(VisibilityModel, AuditedModel):
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
 
+    @property
+    def latest_update(self) -> "ActionUpdate | None":
+        # From the prefetched updates, so a list of actions costs no extra query each.
+        updates = list(self.updates.all())
+        return updates[-1] if updates else None
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.is_open and self.due_date < (today or datetime.date.today())
 

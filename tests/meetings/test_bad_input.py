@@ -1,0 +1,98 @@
+"""Bad input is a clear error on the field and saves nothing; stale edits are refused."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import Action, AgendaItem, Meeting
+from tests.factories import make_period
+from tests.meetings.factories import make_body, make_commitment, make_item, make_meeting, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_meeting_dated_outside_any_period_is_refused(editor_client):
+    body = make_body()
+    make_period(2016, 1)
+    response = editor_client.post(
+        reverse("meetings:meeting_create", args=[body.pk]), {"date": "2099-05-01", "status": "held"}
+    )
+    assert response.status_code == 200
+    assert "No reporting period covers 1 May 2099" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_an_action_due_before_its_meeting_is_refused(editor_client):
+    item = make_item(make_meeting(date=datetime.date(2016, 10, 12)))
+    response = editor_client.post(
+        reverse("meetings:action_create", args=[item.pk]),
+        {
+            "description": "x",
+            "owner_role": "DCC",
+            "due_date": "2016-09-01",
+            "status": "open",
+            "visibility": "public",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_due_date"' in page and "on or after the meeting (12 October 2016)" in page
+    assert not Action.objects.exists()
+
+
+def test_an_agenda_item_pointing_at_another_plans_commitment_is_refused(editor_client):
+    meeting = make_meeting()
+    make_plan(owner=meeting.body.owner)
+    foreign = make_commitment(make_plan(), ref="9.9")
+    response = editor_client.post(
+        reverse("meetings:item_create", args=[meeting.pk]),
+        {"number": 1, "title": "Item", "kind": "P", "visibility": "public", "commitments": [foreign.pk]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "belongs to another plan" in page and "govuk-error-summary" in page
+    assert not AgendaItem.objects.exists()
+
+
+def test_a_commitment_of_the_bodys_own_plan_is_accepted(editor_client):
+    meeting = make_meeting()
+    own = make_commitment(make_plan(owner=meeting.body.owner), ref="2.2")
+    response = editor_client.post(
+        reverse("meetings:item_create", args=[meeting.pk]),
+        {"number": 1, "title": "Item", "kind": "P", "visibility": "public", "commitments": [own.pk]},
+    )
+    assert response.status_code == 302
+    assert list(AgendaItem.objects.get().commitments.all()) == [own]
+
+
+def test_closing_an_action_needs_a_date_and_a_note(editor_client):
+    from tests.meetings.factories import make_action
+
+    action = make_action()
+    response = editor_client.post(
+        reverse("meetings:action_update", args=[action.pk]),
+        {
+            "description": action.description,
+            "owner_role": "DCC",
+            "due_date": action.due_date.isoformat(),
+            "status": "closed",
+            "visibility": "public",
+            "loaded_version": action.version,
+        },
+    )
+    page = response.content.decode()
+    assert "Give the date the action was closed" in page and "Say how the action was completed" in page
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+def test_a_stale_edit_of_a_meeting_is_refused(editor_client):
+    meeting = make_meeting(summary="Original")
+    data = {"date": meeting.date.isoformat(), "status": "held", "loaded_version": meeting.version}
+    url = reverse("meetings:meeting_update", args=[meeting.pk])
+    assert editor_client.post(url, data | {"summary": "First"}).status_code == 302
+    response = editor_client.post(url, data | {"summary": "Second"})
+    assert response.status_code == 409
+    meeting.refresh_from_db()
+    assert meeting.summary == "First"

@@ -42,6 +42,18 @@ def framework_read(path: Path) -> dict:
     return data
 
 
+def _upsert(model, lookup: dict, values: dict):
+    """Create, or update only what differs, so reloading an unchanged file adds no history."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values)
+    if any(getattr(obj, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(obj, key, value)
+        obj.save()
+    return obj
+
+
 @transaction.atomic
 def framework_load(*, data: dict) -> Framework:
     """Create or update a framework, its principles and sub-principles from file data.
@@ -50,9 +62,10 @@ def framework_load(*, data: dict) -> Framework:
     sub-principle's position. Nothing is deleted, since assessments may point at it.
     """
     slug = _text(data, "slug", "framework", max_length=80)
-    framework, _ = Framework.objects.update_or_create(
-        slug=slug,
-        defaults={
+    framework = _upsert(
+        Framework,
+        {"slug": slug},
+        {
             "name": _text(data, "name", slug, max_length=200),
             "edition": _text(data, "edition", slug, max_length=40),
             "source": str(data.get("source") or "")[:200],
@@ -65,10 +78,10 @@ def framework_load(*, data: dict) -> Framework:
         if not isinstance(row, dict):
             raise FrameworkFileError(f"{slug}: principle {order} must be a mapping")
         letter = _text(row, "letter", f"{slug} principle {order}", max_length=3)
-        principle, _ = Principle.objects.update_or_create(
-            framework=framework,
-            letter=letter,
-            defaults={"title": _text(row, "title", f"{slug} {letter}", max_length=300), "order": order},
+        principle = _upsert(
+            Principle,
+            {"framework": framework, "letter": letter},
+            {"title": _text(row, "title", f"{slug} {letter}", max_length=300), "order": order},
         )
         subs = row.get("sub_principles")
         if not isinstance(subs, list) or not subs:
@@ -80,10 +93,10 @@ def framework_load(*, data: dict) -> Framework:
             behaviours = sub.get("expected_behaviours") or []
             if not isinstance(behaviours, list) or not all(isinstance(b, str) for b in behaviours):
                 raise FrameworkFileError(f"{where}: 'expected_behaviours' must be a list of sentences")
-            SubPrinciple.objects.update_or_create(
-                principle=principle,
-                number=number,
-                defaults={
+            _upsert(
+                SubPrinciple,
+                {"principle": principle, "number": number},
+                {
                     "title": _text(sub, "title", where, max_length=300),
                     "expected_behaviours": [b.strip() for b in behaviours if b.strip()],
                 },

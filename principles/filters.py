@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 
 from assurance.filters import FilterSet
 from assurance.models import Direction, Organisation, Rag, ReportingPeriod
@@ -21,11 +20,10 @@ class AssessmentFilter(FilterSet):
         queryset=Principle.objects.all(),
         empty_label="All principles",
     )
-    rag = django_filters.MultipleChoiceFilter(
-        label="RAG rating", choices=Rag.choices, widget=forms.CheckboxSelectMultiple
-    )
-    direction = django_filters.MultipleChoiceFilter(
-        label="Direction of Travel", choices=Direction.choices, widget=forms.CheckboxSelectMultiple
+    # Single choices: the shared checkbox list template does not yet render GOV.UK checkboxes.
+    rag = django_filters.ChoiceFilter(label="RAG rating", choices=Rag.choices, empty_label="Any rating")
+    direction = django_filters.ChoiceFilter(
+        label="Direction of Travel", choices=Direction.choices, empty_label="Any direction"
     )
 
     class Meta:

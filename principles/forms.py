@@ -4,6 +4,12 @@ from assurance.forms import RagFormMixin, VersionedModelForm
 from assurance.models import Direction, Organisation, ReportingPeriod
 from principles.models import Assessment, EvidenceItem, SubPrinciple
 
+
+class Radios(forms.RadioSelect):
+    # The shared radio template adds its own GOV.UK label, so each option is the bare input.
+    option_template_name = "django/forms/widgets/input.html"
+
+
 DERIVE = ""
 DIRECTION_CHOICES = [(DERIVE, "Work it out from last year's rating"), *Direction.choices]
 
@@ -16,14 +22,14 @@ class AssessmentForm(RagFormMixin, VersionedModelForm):
         label="Direction of Travel",
         choices=DIRECTION_CHOICES,
         required=False,
-        widget=forms.RadioSelect,
+        widget=Radios,
         help_text="Against last year's rating of this sub-principle.",
     )
 
     class Meta:
         model = Assessment
         fields = ["rag", "rag_reason", "direction_override_reason"]
-        widgets = {"rag": forms.RadioSelect, "rag_reason": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"rag": Radios, "rag_reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -405,3 +405,18 @@ def test_a_framework_page_lists_its_principles(editor_client):
 def test_an_empty_database_shows_an_empty_overview(editor_client):
     assert not Organisation.objects.exists()
     assert editor_client.get(reverse("principles:list")).status_code == 200
+
+
+def test_a_principle_page_runs_the_same_number_of_queries_whatever_the_data_size(editor_client, home):
+    def count(principle) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(reverse("principles:principle", args=[principle.pk])).status_code == 200
+        return len(queries)
+
+    small = make_framework(1, 1)
+    assess_framework(small, owner=home, year=make_period(2017), evidence=1)
+    big = make_framework(1, 6)
+    assess_framework(big, owner=home, year=make_period(2016), evidence=2)
+    assess_framework(big, owner=home, year=make_period(2017), evidence=6)
+    # Both principles are the latest assessed year, 2017/18, for the home office.
+    assert count(small.principles.get()) == count(big.principles.get())

@@ -1,0 +1,147 @@
+"""The delivery plan's part of the governance dashboard: a JSON-safe snapshot of one OPCC's
+quarter, and the checks before publishing. Commitments carry no restricted content, so
+the snapshot is the same for staff and for the panel."""
+
+from collections import Counter, defaultdict
+
+from django.urls import reverse
+
+from assurance.models import Rag
+from assurance.registry import Finding, Scope
+from delivery_plans.models import Commitment, Objective, Plan, ProgressUpdate
+from delivery_plans.selectors import RAG_ORDER, measures_of
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def snapshot(*, scope: Scope) -> dict:
+    """Per objective, the count of each RAG in the quarter and the Red and Amber commitments;
+    every commitment for the appendix; the measures up to the quarter. Seven queries."""
+    period = scope.period
+    plans = list(Plan.objects.filter(owner=scope.organisation).order_by("start_year", "title"))
+    objectives = list(
+        Objective.objects.filter(plan__in=plans).order_by("plan__start_year", "order", "number")
+    )
+    commitments = list(
+        Commitment.objects.filter(plan__in=plans).select_related("objective").prefetch_related("areas")
+    )
+    updates = {
+        u.commitment_id: u for u in ProgressUpdate.objects.filter(commitment__plan__in=plans, period=period)
+    }
+
+    rows_by_objective = defaultdict(list)
+    items = []
+    for c in commitments:
+        update = updates.get(c.pk)
+        rag = update.rag if update else Rag.NOT_RATED
+        row = {
+            "ref": c.ref,
+            "kind": c.kind,
+            "kind_label": c.get_kind_display(),
+            "text": c.text,
+            "areas": [o.short_name for o in c.areas.all()],
+            "supporting_activity": c.supporting_activity,
+            "update": update.text if update else "",
+            "rag": str(rag),
+            "rag_reason": update.rag_reason if update else "",
+            "oversight_mechanism": c.oversight_mechanism,
+            "url": c.get_absolute_url(),
+        }
+        rows_by_objective[c.objective_id].append(row)
+        items.append(
+            {
+                "key": f"commitment:{c.plan_id}:{c.ref}",
+                "label": f"{c.ref} {c.text[:80]}",
+                "rag": str(rag),
+                "status": "",
+            }
+        )
+
+    groups = []
+    for objective in objectives:
+        rows = rows_by_objective.get(objective.pk, [])
+        counts = Counter(r["rag"] for r in rows)
+        groups.append(
+            {
+                "plan_id": objective.plan_id,
+                "number": objective.number,
+                "title": objective.title,
+                "short_name": objective.short_name,
+                "counts": [{"rag": str(rag), "count": counts.get(rag, 0)} for rag in RAG_ORDER],
+                "attention": [r for r in rows if r["rag"] in (Rag.RED, Rag.AMBER)],
+                "commitments": rows,
+            }
+        )
+
+    measures = []
+    for m in measures_of(plans):
+        values = [
+            {
+                "period": v.period.label,
+                "value": _number(v.value),
+                "target": _number(v.target),
+                "baseline": _number(v.baseline),
+            }
+            for v in m.values.all()
+            if v.period.start_date <= period.end_date  # nothing after the quarter reported
+        ]
+        measures.append(
+            {
+                "name": m.name,
+                "unit": m.unit,
+                "higher_is_better": m.higher_is_better,
+                "objective": f"{m.objective.number}. {m.objective.title}" if m.objective else "National",
+                "values": values,
+            }
+        )
+
+    totals = Counter(i["rag"] for i in items)
+    return {
+        "period": period.label,
+        "plans": [
+            {"id": p.pk, "title": p.title, "term": p.term_label, "url": p.get_absolute_url()} for p in plans
+        ],
+        "objectives": groups,
+        "totals": [{"rag": str(rag), "count": totals.get(rag, 0)} for rag in RAG_ORDER],
+        "measures": measures,
+        "items": items,
+    }
+
+
+def checks(*, scope: Scope) -> list[Finding]:
+    """A warning for each commitment with no update this quarter; an error for an Amber or
+    Red update that gives no reason."""
+    plans = Plan.objects.filter(owner=scope.organisation)
+    findings = []
+    updated = set(
+        ProgressUpdate.objects.filter(commitment__plan__in=plans, period=scope.period).values_list(
+            "commitment_id", flat=True
+        )
+    )
+    for c in Commitment.objects.filter(plan__in=plans).select_related("plan"):
+        if c.pk not in updated:
+            findings.append(
+                Finding(
+                    "warning",
+                    f"Delivery plan {c.ref} ({c.plan.title}) has no progress update for {scope.period}",
+                    reverse("delivery_plans:update_create", args=[c.pk]),
+                )
+            )
+    unexplained = (
+        ProgressUpdate.objects.filter(commitment__plan__in=plans, period=scope.period)
+        .needing_attention()
+        .filter(rag_reason="")
+        .select_related("commitment")
+    )
+    for u in unexplained:
+        findings.append(
+            Finding(
+                "error",
+                f"Delivery plan {u.commitment.ref}: the {u.get_rag_display()} rating "
+                f"for {scope.period} has no reason",
+                reverse("delivery_plans:update_update", args=[u.pk]),
+            )
+        )
+    return findings

@@ -1,0 +1,219 @@
+"""Demo data of the delivery plan: the Safer West Mercia Plan delivery plan of the panel
+report, loaded once for each OPCC in context.owners. Idempotent: matched on natural keys."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from simple_history.utils import bulk_create_with_history
+
+from assurance.demo import DemoContext, read_yaml
+from assurance.models import Organisation, Rag, ReportingPeriod
+from delivery_plans.models import (
+    Commitment,
+    Measure,
+    MeasureValue,
+    Objective,
+    OversightScheduleEntry,
+    Plan,
+    ProgressUpdate,
+)
+
+HOME_SLUG = "west-mercia-opcc"
+
+
+def load_demo(*, context: DemoContext) -> None:
+    data = read_yaml(Path(__file__).with_name("plan.yaml"))
+    periods = {(p.start_year, p.quarter): p for p in ReportingPeriod.objects.all()}
+    for owner in context.owners:
+        _load_for(owner, data, context, periods)
+
+
+def _period(periods: dict, label: str) -> ReportingPeriod:
+    key = ReportingPeriod.parse(label)
+    if key not in periods:
+        periods[key] = ReportingPeriod.objects.get_or_create(start_year=key[0], quarter=key[1])[0]
+    return periods[key]
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _upsert(model, defaults: dict, **lookup):
+    """update_or_create that saves only what changed, so a second load adds no history."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **defaults)
+    if any(getattr(obj, name) != value for name, value in defaults.items()):
+        for name, value in defaults.items():
+            setattr(obj, name, value)
+        obj.save()
+    return obj
+
+
+def _load_for(owner: Organisation, data: dict, context: DemoContext, periods: dict) -> None:
+    # A copy OPCC stands where West Mercia stands; its ally stays Warwickshire.
+    def org(slug: str) -> Organisation:
+        return owner if slug == HOME_SLUG else context.organisations[slug]
+
+    spec = data["plan"]
+    plan = _upsert(
+        Plan,
+        owner=owner,
+        title=spec["title"],
+        defaults={"start_year": spec["start_year"], "end_year": spec["end_year"]},
+    )
+    plan.organisations.set([org(slug) for slug in spec["areas"]])
+
+    objectives = {}
+    for row in data["objectives"]:
+        objectives[row["number"]] = _upsert(
+            Objective,
+            plan=plan,
+            number=row["number"],
+            defaults={
+                "title": row["title"],
+                "short_name": row["short_name"],
+                "outcomes": row.get("outcomes", ""),
+                "order": row["number"],
+            },
+        )
+
+    commitments = {}
+    for order, row in enumerate(data["commitments"], start=1):
+        commitments[row["ref"]] = _upsert(
+            Commitment,
+            plan=plan,
+            ref=row["ref"],
+            defaults={
+                "objective": objectives[row["objective"]],
+                "kind": row.get("kind", Commitment.Kind.POLICING),
+                "text": row["text"],
+                "supporting_activity": row.get("supporting", ""),
+                "oversight_mechanism": row.get("oversight", ""),
+                "order": order,
+            },
+        )
+    _link(plan, data["commitments"], commitments, org, owner)
+    _load_updates(plan, data, commitments, periods, context)
+    _load_schedule(plan, data, commitments, periods)
+    _load_measures(plan, data["measures"], objectives, periods)
+
+
+def _link(plan, rows, commitments, org, owner) -> None:
+    """Areas and cross-references, replaced whole so a second load changes nothing."""
+    Areas, Related = Commitment.areas.through, Commitment.related.through
+    ids = [c.pk for c in commitments.values()]
+    Areas.objects.filter(commitment_id__in=ids).delete()
+    Related.objects.filter(from_commitment_id__in=ids).delete()
+    areas, related = [], []
+    for row in rows:
+        commitment = commitments[row["ref"]]
+        # The PCC's own commitments come from the local plan, so apply to its own area.
+        slugs = row.get("areas") or ([HOME_SLUG] if row.get("kind") == "pcc" else [])
+        areas += [Areas(commitment_id=commitment.pk, organisation_id=org(s).pk) for s in slugs]
+        related += [
+            Related(from_commitment_id=commitment.pk, to_commitment_id=commitments[ref].pk)
+            for ref in row.get("related", [])
+        ]
+    Areas.objects.bulk_create(areas)
+    Related.objects.bulk_create(related)
+
+
+def _quarter_updates(row: dict, texts: dict) -> dict[int, dict]:
+    """The four quarters of 2016/17 for one commitment: Q3 as the report gives it."""
+    q3 = {"rag": row["rag"], "reason": row.get("reason", ""), "text": row["progress"]}
+    q2 = {
+        "rag": row.get("q2", row["rag"]),
+        "reason": row.get("q2_reason", row.get("reason", "") if "q2" not in row else ""),
+        "text": texts["q2"]["text"],
+    }
+    q1 = {**q2, "text": texts["q1"]["text"]}
+    q4 = {
+        "rag": row.get("q4", row["rag"]),
+        "reason": row.get("q4_reason", row.get("reason", "") if "q4" not in row else ""),
+        "text": row.get("q4_progress", texts["q4"]["text"]),
+    }
+    if row["rag"] == Rag.NOT_RATED:
+        # Cross-references report under the commitment they point to, every quarter.
+        q1 = q2 = q4 = q3
+    return {1: q1, 2: q2, 3: q3, 4: q4}
+
+
+def _load_updates(plan, data, commitments, periods, context) -> None:
+    texts = data["illustrative_updates"]
+    author = context.users.get("editor")
+    existing = {
+        (u.commitment_id, u.period_id): u for u in ProgressUpdate.objects.filter(commitment__plan=plan)
+    }
+    new = []
+    for row in data["commitments"]:
+        if "progress" not in row:
+            continue  # Warwickshire-only rows are reported by Warwickshire
+        commitment = commitments[row["ref"]]
+        for quarter, values in _quarter_updates(row, texts).items():
+            period = _period(periods, f"2016/17 Q{quarter}")
+            fields = {
+                "rag": values["rag"],
+                "rag_reason": values["reason"] if Rag.needs_reason(values["rag"]) else "",
+                "text": values["text"],
+                "date": datetime.date.fromisoformat(texts[f"q{quarter}"]["date"]),
+            }
+            update = existing.get((commitment.pk, period.pk))
+            if update is None:
+                new.append(ProgressUpdate(commitment=commitment, period=period, author=author, **fields))
+            elif any(getattr(update, k) != v for k, v in fields.items()):
+                for name, value in fields.items():
+                    setattr(update, name, value)
+                update.save()
+    bulk_create_with_history(new, ProgressUpdate, default_user=author)
+
+
+def _load_schedule(plan, data, commitments, periods) -> None:
+    spec = data["schedule"]
+    first = ReportingPeriod.parse(spec["every_quarter_from"])
+    quarters = [
+        _period(periods, f"{y}/{(y + 1) % 100:02d} Q{q}")
+        for y in range(plan.start_year, plan.end_year + 1)
+        for q in (1, 2, 3, 4)
+    ]
+    existing = {
+        (e.commitment_id, e.period_id) for e in OversightScheduleEntry.objects.filter(commitment__plan=plan)
+    }
+    new = []
+    for row in data["commitments"]:
+        if "progress" not in row or row["rag"] == Rag.NOT_RATED:
+            continue
+        commitment = commitments[row["ref"]]
+        body = row.get("schedule_body", "")
+        for period in quarters:
+            if body:
+                planned = (period.start_year, period.quarter) >= first
+            else:
+                planned = period.quarter in spec["half_yearly_quarters"]
+            if planned and (commitment.pk, period.pk) not in existing:
+                new.append(OversightScheduleEntry(commitment=commitment, period=period, body_name=body))
+    bulk_create_with_history(new, OversightScheduleEntry)
+
+
+def _load_measures(plan, rows, objectives, periods) -> None:
+    for order, row in enumerate(rows, start=1):
+        measure = _upsert(
+            Measure,
+            plan=plan,
+            name=row["name"],
+            defaults={
+                "objective": objectives.get(row.get("objective")),
+                "unit": row.get("unit", ""),
+                "higher_is_better": row.get("higher_is_better", True),
+                "order": order,
+            },
+        )
+        for value in row.get("values", []):
+            _upsert(
+                MeasureValue,
+                measure=measure,
+                period=_period(periods, value["period"]),
+                defaults={k: _decimal(value.get(k)) for k in ("value", "target", "baseline")},
+            )

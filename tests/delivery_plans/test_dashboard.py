@@ -1,0 +1,134 @@
+"""The delivery plan's dashboard snapshot, its section and appendix, and checks before publishing."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+
+from assurance import registry
+from assurance.models import Rag
+from assurance.registry import Scope
+from delivery_plans.dashboard import checks, snapshot
+from delivery_plans.models import Measure, MeasureValue
+from tests.delivery_plans.factories import make_commitment, make_objective, make_plan, make_update
+from tests.factories import make_period
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan():
+    plan = make_plan()
+    victims = make_objective(plan, title="Putting victims and survivors first", short_name="Victims")
+    secure = make_objective(plan, title="Building a more secure West Mercia", short_name="Secure")
+    q3 = make_period(2016, 3)
+    make_update(make_commitment(victims, ref="1.1"), q3, rag=Rag.AMBER, text="Training review underway")
+    make_update(make_commitment(victims, ref="A.1", kind="pcc"), q3, rag=Rag.GREEN, text="Charter signed off")
+    make_commitment(secure, ref="2.1")
+    make_update(make_commitment(secure, ref="2.2"), make_period(2016, 2), rag=Rag.RED)
+    measure = Measure.objects.create(plan=plan, objective=secure, name="Hate crimes reported", unit="crimes")
+    MeasureValue.objects.create(measure=measure, period=make_period(2016, 2), value=173, baseline=106)
+    MeasureValue.objects.create(measure=measure, period=make_period(2016, 4), value=150)
+    return plan
+
+
+def scope_of(plan, quarter=3):
+    return Scope(organisation=plan.owner, period=make_period(2016, quarter))
+
+
+def test_the_snapshot_counts_each_rag_per_objective_for_the_quarter(plan):
+    data = snapshot(scope=scope_of(plan))
+    victims, secure = data["objectives"]
+    assert {c["rag"]: c["count"] for c in victims["counts"]} == {
+        "red": 0,
+        "amber": 1,
+        "green": 1,
+        "not_rated": 0,
+    }
+    # 2.2's only update is for Q2, so in Q3 it counts as Not rated.
+    assert {c["rag"]: c["count"] for c in secure["counts"]} == {
+        "red": 0,
+        "amber": 0,
+        "green": 0,
+        "not_rated": 2,
+    }
+    assert [(c["ref"], c["update"]) for c in victims["attention"]] == [("1.1", "Training review underway")]
+    assert {i["key"]: i["rag"] for i in data["items"]} == {
+        f"commitment:{plan.pk}:1.1": "amber",
+        f"commitment:{plan.pk}:A.1": "green",
+        f"commitment:{plan.pk}:2.1": "not_rated",
+        f"commitment:{plan.pk}:2.2": "not_rated",
+    }
+
+
+def test_the_snapshot_keeps_measures_up_to_the_quarter_and_is_json_safe(plan):
+    data = snapshot(scope=scope_of(plan))
+    assert data["measures"][0]["values"] == [
+        {"period": "2016/17 Q2", "value": 173.0, "target": None, "baseline": 106.0}
+    ]
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_the_snapshot_covers_only_the_organisations_own_plans(plan):
+    other = make_plan(title="Someone else's plan")
+    make_commitment(make_objective(other), ref="9.9")
+    data = snapshot(scope=scope_of(plan))
+    assert [p["title"] for p in data["plans"]] == [plan.title]
+    assert "9.9" not in json.dumps(data)
+
+
+def test_the_snapshot_is_the_same_with_or_without_restricted_records(plan):
+    # No delivery plan record is restricted: staff and the panel see the same snapshot.
+    with_restricted = Scope(organisation=plan.owner, period=make_period(2016, 3), include_restricted=True)
+    assert snapshot(scope=with_restricted)["items"] == snapshot(scope=scope_of(plan))["items"]
+
+
+def test_the_snapshot_runs_the_same_number_of_queries_at_two_sizes(plan):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            snapshot(scope=scope_of(plan))
+        return len(ctx.captured_queries)
+
+    small = count()
+    objective = plan.objectives.first()
+    for n in range(10):
+        c = make_commitment(objective, ref=f"5.{n}")
+        c.areas.add(plan.owner)
+        make_update(c, make_period(2016, 3), rag=Rag.RED)
+    assert count() == small
+
+
+def test_the_section_and_appendix_render_from_the_snapshot_on_screen_and_in_the_pdf(plan):
+    data = snapshot(scope=scope_of(plan))
+    section = render_to_string(
+        "delivery_plans/dashboard_section.html", {"data": data, "scope_label": "2016/17 Q3"}
+    )
+    assert "Training review underway" in section and 'href="/delivery-plan/' in section
+    appendix = render_to_string("delivery_plans/dashboard_appendix.html", {"data": data, "pdf": True})
+    assert "Charter signed off" in appendix and "Hate crimes reported" in appendix
+    assert "<thead" in appendix and "<form" not in appendix
+    pdf_section = render_to_string("delivery_plans/dashboard_section.html", {"data": data, "pdf": True})
+    assert "href=" not in pdf_section
+
+
+def test_checks_warn_of_commitments_without_an_update_and_refuse_an_amber_without_reason(plan):
+    update = plan.commitments.get(ref="1.1").updates.get()
+    update.rag_reason = ""
+    update.save()
+    findings = checks(scope=scope_of(plan))
+    warnings = sorted(f.message.split()[2] for f in findings if f.level == "warning")
+    assert warnings == ["2.1", "2.2"]
+    errors = [f.message for f in findings if f.level == "error"]
+    assert errors == ["Delivery plan 1.1: the Amber rating for 2016/17 Q3 has no reason"]
+
+
+def test_the_area_is_registered_in_its_place():
+    area = registry.get("delivery_plans")
+    assert (area.order, area.nav_url, area.snapshot, area.checks) == (
+        20,
+        "delivery_plans:plans",
+        snapshot,
+        checks,
+    )

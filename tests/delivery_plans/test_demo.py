@@ -1,0 +1,70 @@
+"""The demo delivery plan: every commitment of Appendix A, four quarters, idempotent."""
+
+import pytest
+
+from assurance.demo import load_core
+from assurance.models import Rag
+from assurance.registry import Scope
+from delivery_plans.dashboard import snapshot
+from delivery_plans.demo import load_demo
+from delivery_plans.models import Commitment, OversightScheduleEntry, ProgressUpdate
+from tests.factories import make_period
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def context():
+    context = load_core(scale=2)
+    load_demo(context=context)
+    return context
+
+
+def test_the_demo_holds_every_commitment_of_appendix_a(context):
+    refs = set(Commitment.objects.filter(plan__owner=context.home).values_list("ref", flat=True))
+    policing = {f"1.{n}" for n in range(1, 7)} | {f"2.{n}" for n in range(1, 9)}
+    policing |= {f"3.{n}" for n in range(1, 18)} | {f"4.{n}" for n in range(1, 9)}
+    pcc = {f"A.{n}" for n in range(1, 6)} | {"B.1", "B.2", "B.3"} | {f"D.{n}" for n in range(1, 7)}
+    assert refs == policing | pcc
+
+
+def test_the_demo_keeps_warwickshire_only_rows_and_cross_references(context):
+    plan = context.home.owned_plans.get()
+    only = plan.commitments.get(ref="2.8")
+    assert [o.short_name for o in only.areas.all()] == ["Warwickshire"]
+    assert [c.ref for c in plan.commitments.get(ref="2.2").related.all()] == ["2.1"]
+
+
+def test_the_demo_q3_update_is_the_reports_progress_text(context):
+    update = ProgressUpdate.objects.get(
+        commitment__plan__owner=context.home, commitment__ref="2.3", period=make_period(2016, 3)
+    )
+    assert "spike in reported hate crime in July, 173, compared to a monthly average of 106" in update.text
+
+
+def test_the_demo_moves_a_few_ratings_between_q3_and_q4(context):
+    def items(quarter):
+        scope = Scope(organisation=context.home, period=make_period(2016, quarter))
+        return {i["key"]: i["rag"] for i in snapshot(scope=scope)["items"]}
+
+    q3, q4 = items(3), items(4)
+    moved = sorted(k.split(":")[2] for k in q3 if q3[k] != q4[k])
+    assert moved == ["1.4", "1.5", "3.1", "3.3", "4.1", "D.1"]
+    assert not any(u.rag in (Rag.RED, Rag.AMBER) and not u.rag_reason for u in ProgressUpdate.objects.all())
+
+
+def test_loading_the_demo_twice_changes_nothing_and_each_copy_has_its_own_plan(context):
+    counts = (
+        Commitment.objects.count(),
+        ProgressUpdate.objects.count(),
+        OversightScheduleEntry.objects.count(),
+    )
+    history = Commitment.history.count()
+    load_demo(context=context)
+    assert (
+        Commitment.objects.count(),
+        ProgressUpdate.objects.count(),
+        OversightScheduleEntry.objects.count(),
+    ) == counts
+    assert Commitment.history.count() == history
+    assert Commitment.objects.filter(plan__owner=context.copies[0]).count() == counts[0] // 2

@@ -16,8 +16,9 @@ WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
     forms.SelectMultiple: "govuk-select",
-    forms.RadioSelect: "govuk-radios__input",
+    # CheckboxSelectMultiple subclasses RadioSelect, so it must be matched first.
     forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.RadioSelect: "govuk-radios__input",
     forms.CheckboxInput: "govuk-checkboxes__input",
     forms.ClearableFileInput: "govuk-file-upload",
     forms.FileInput: "govuk-file-upload",
@@ -54,13 +55,13 @@ class GovukBoundField(forms.BoundField):
             described.append(f"{self.auto_id}-hint")
         if self.errors:
             described.append(f"{self.auto_id}-error")
-        if described and not isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        if described and not isinstance(widget, forms.RadioSelect):
             attrs["aria-describedby"] = " ".join(described)
         return attrs
 
     @property
     def is_choice_list(self) -> bool:
-        return isinstance(self.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
+        return isinstance(self.field.widget, forms.RadioSelect)  # checkbox lists included
 
     @property
     def is_checkbox(self) -> bool:

@@ -5,11 +5,6 @@ from assurance.models import Direction, Organisation, ReportingPeriod
 from principles.models import Assessment, EvidenceItem, SubPrinciple
 
 
-class Radios(forms.RadioSelect):
-    # The shared radio template adds its own GOV.UK label, so each option is the bare input.
-    option_template_name = "django/forms/widgets/input.html"
-
-
 DERIVE = ""
 DIRECTION_CHOICES = [(DERIVE, "Work it out from last year's rating"), *Direction.choices]
 
@@ -22,14 +17,14 @@ class AssessmentForm(RagFormMixin, VersionedModelForm):
         label="Direction of Travel",
         choices=DIRECTION_CHOICES,
         required=False,
-        widget=Radios,
+        widget=forms.RadioSelect,
         help_text="Against last year's rating of this sub-principle.",
     )
 
     class Meta:
         model = Assessment
         fields = ["rag", "rag_reason", "direction_override_reason"]
-        widgets = {"rag": Radios, "rag_reason": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"rag": forms.RadioSelect, "rag_reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -315,8 +315,10 @@ def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
             except ValueError as error:
                 result.errors.append(RowError(number, "period", str(error)))
             else:
-                period = periods.get((year, quarter))
-                if quarter is None or period is None or not (plan.start_year <= year <= plan.end_year):
+                if quarter is not None and plan.start_year <= year <= plan.end_year:
+                    # A quarter of the term not yet in use is unsaved until every row passes.
+                    period = periods.get((year, quarter)) or ReportingPeriod(start_year=year, quarter=quarter)
+                else:
                     result.errors.append(
                         RowError(number, "period", f"{record['period']} is not a quarter of the plan's term")
                     )
@@ -341,7 +343,7 @@ def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
                     RowError(number, "date", f"{record['date']!r} is not a date such as 2016-12-07")
                 )
         if commitment and period:
-            key = (commitment.pk, period.pk)
+            key = (commitment.pk, period.label)
             if key in seen:
                 result.errors.append(
                     RowError(number, "ref", f"{commitment.ref} {period} is also on row {seen[key]}")
@@ -352,6 +354,13 @@ def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
         return
 
     with transaction.atomic():
+        for i, (record, commitment, period, rag, date) in enumerate(rows):
+            if period.pk is None:
+                saved = ReportingPeriod.objects.get_or_create(
+                    start_year=period.start_year, quarter=period.quarter
+                )[0]
+                periods[(saved.start_year, saved.quarter)] = saved
+            rows[i] = (record, commitment, periods[(period.start_year, period.quarter)], rag, date)
         existing = {
             (u.commitment_id, u.period_id): u
             for u in ProgressUpdate.objects.filter(commitment__plan=plan, period__in={r[2] for r in rows})

@@ -1,0 +1,58 @@
+"""The import benchmark that `make bench` runs: 1,000 commitments from an XLSX file."""
+
+import time
+
+from django.db import transaction
+
+from delivery_plans import spreadsheets
+
+
+class _Rollback(Exception):
+    pass
+
+
+def bench_import(n: int = 1000) -> float:
+    """Seconds to check and import n commitments (with areas and cross-references) from XLSX.
+
+    Runs in a transaction that is rolled back, so the database is left as it was.
+    """
+    from assurance.models import Organisation
+    from delivery_plans.models import Objective, Plan
+
+    rows = [spreadsheets.COLUMNS["commitments"]]
+    for i in range(1, n + 1):
+        objective = i % 4 + 1
+        rows.append(
+            [
+                f"{objective}.{i}",
+                str(objective),
+                "pcc" if i % 5 == 0 else "policing",
+                f"Benchmark commitment {i}: make sure officers and staff have the skills to support victims.",
+                "Audit and review of knowledge, skills and attitudes. " * 4,
+                "Bench area" if i % 7 == 0 else "",
+                f"{(i - 1) % 4 + 1}.{i - 1}" if i > 1 else "",
+                "Victims' Board. KPI monitoring.",
+            ]
+        )
+    content = spreadsheets.write(rows, "xlsx")
+    elapsed = 0.0
+    try:
+        with transaction.atomic():
+            org = Organisation.objects.create(
+                name="Benchmark OPCC", short_name="Bench area", slug="bench-opcc"
+            )
+            plan = Plan.objects.create(owner=org, title="Benchmark plan", start_year=2016, end_year=2020)
+            plan.organisations.add(org)
+            for number in (1, 2, 3, 4):
+                Objective.objects.create(plan=plan, number=number, title=f"Objective {number}", order=number)
+            started = time.perf_counter()
+            result = spreadsheets.import_file(
+                plan=plan, kind="commitments", content=content, name="bench.xlsx"
+            )
+            elapsed = time.perf_counter() - started
+            if not result.ok or result.created != n:
+                raise RuntimeError(f"Benchmark import failed: {result.errors[:3]}")
+            raise _Rollback
+    except _Rollback:
+        pass
+    return elapsed

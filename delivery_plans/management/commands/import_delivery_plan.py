@@ -1,0 +1,36 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from delivery_plans import spreadsheets
+from delivery_plans.models import Plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV or XLSX file of commitments (or of a quarter's progress updates) into a plan. "
+        "Every row is checked first: any problem and nothing is imported."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--plan", type=int, help="The plan's id (needed when there is more than one plan)."
+        )
+        parser.add_argument("--kind", choices=list(spreadsheets.COLUMNS), default="commitments")
+
+    def handle(self, *args, file: Path, plan: int | None, kind: str, **options):
+        plans = Plan.objects.all() if plan is None else Plan.objects.filter(pk=plan)
+        if plans.count() != 1:
+            raise CommandError("Name the plan with --plan ID" if plan is None else f"No plan {plan}")
+        if not file.is_file():
+            raise CommandError(f"{file} is not a file")
+        result = spreadsheets.import_file(
+            plan=plans.get(), kind=kind, content=file.read_bytes(), name=file.name
+        )
+        if not result.ok:
+            for error in result.errors:
+                column = f", column {error.column}" if error.column else ""
+                self.stderr.write(f"Row {error.row}{column}: {error.message}")
+            raise CommandError(f"Nothing imported: {len(result.errors)} problem(s) in {file.name}")
+        self.stdout.write(result.summary)

@@ -1,0 +1,241 @@
+"""Import of commitments and updates from CSV and XLSX, all or nothing; export as filtered."""
+
+import csv
+import io
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from assurance.models import Rag
+from delivery_plans import spreadsheets
+from delivery_plans.bench import bench_import
+from delivery_plans.models import Commitment, ProgressUpdate
+from tests.delivery_plans.factories import make_commitment, make_objective, make_plan, make_update
+from tests.factories import make_organisation, make_period
+
+pytestmark = pytest.mark.django_db
+
+COMMITMENT_HEADER = "ref,objective,kind,text,supporting_activity,areas,related,oversight_mechanism\n"
+
+
+@pytest.fixture
+def plan():
+    plan = make_plan()
+    plan.organisations.add(make_organisation(short_name="Warwickshire"))
+    make_objective(plan, number=1)
+    make_objective(plan, number=2)
+    return plan
+
+
+def upload(client, plan, content, name="plan.csv", kind="commitments"):
+    if isinstance(content, str):
+        content = content.encode()
+    file = SimpleUploadedFile(name, content)
+    return client.post(reverse("delivery_plans:import", args=[plan.pk]), {"kind": kind, "file": file})
+
+
+def xlsx(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_an_editor_imports_commitments_from_csv_with_areas_and_cross_references(editor_client, plan):
+    content = COMMITMENT_HEADER + (
+        "1.1,1,policing,Support victims,Audit skills,,,Victims' Board\n"
+        "2.1,2,The PCC will,Protect the vulnerable,,Warwickshire,1.1,\n"
+    )
+    response = upload(editor_client, plan, content)
+    assert response.status_code == 302
+    second = Commitment.objects.get(plan=plan, ref="2.1")
+    assert second.kind == "pcc" and second.objective.number == 2
+    assert [o.short_name for o in second.areas.all()] == ["Warwickshire"]
+    assert [c.ref for c in second.related.all()] == ["1.1"]
+    assert second.history.count() == 1
+
+
+def test_reimporting_updates_the_same_commitments_by_ref(editor_client, plan):
+    upload(editor_client, plan, COMMITMENT_HEADER + "1.1,1,policing,Old words,,,,\n")
+    response = upload(
+        editor_client,
+        plan,
+        xlsx([COMMITMENT_HEADER.strip().split(","), ["1.1", 1, "policing", "New words"]]),
+        "p.xlsx",
+    )
+    assert response.status_code == 302
+    commitment = Commitment.objects.get(plan=plan)
+    assert (commitment.text, commitment.version) == ("New words", 2)
+
+
+def test_an_editor_imports_a_quarters_updates_and_reimporting_replaces_that_quarter(editor_client, plan):
+    c = make_commitment(plan.objectives.get(number=1), ref="1.1")
+    content = "ref,period,rag,rag_reason,text,date\n1.1,2016/17 Q3,Amber,Waiting,Review underway,2016-12-07\n"
+    assert upload(editor_client, plan, content, kind="updates").status_code == 302
+    content = "ref,period,rag,rag_reason,text\n1.1,2016/17 Q3,green,,Review complete\n"
+    content += "1.1,2016/17 Q4,green,,Still fine\n"
+    assert upload(editor_client, plan, content, kind="updates").status_code == 302
+    updates = {u.period.label: (u.rag, u.text) for u in c.updates.all()}
+    assert updates == {"2016/17 Q3": ("green", "Review complete"), "2016/17 Q4": ("green", "Still fine")}
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "row", "message"),
+    [
+        ("ref,period,rag,rag_reason,text\n9.9,2016/17 Q3,green,,Words\n", "updates", "2", "Unknown ref 9.9"),
+        (
+            "ref,period,rag,rag_reason,text\n1.1,2016/17 Q3,purple,,Words\n",
+            "updates",
+            "2",
+            "RAG must be one of Red, Amber",
+        ),
+        (
+            "ref,period,rag,rag_reason,text\n1.1,2016/17 Q3,red,,Words\n",
+            "updates",
+            "2",
+            "Give a reason for the Red",
+        ),
+        (
+            "ref,period,rag,rag_reason,text\n1.1,2030/31 Q1,green,,Words\n",
+            "updates",
+            "2",
+            "not a quarter of the plan",
+        ),
+        (
+            COMMITMENT_HEADER + "1.5,1,policing,A,,,,\n1.5,1,policing,B,,,,\n",
+            "commitments",
+            "3",
+            "Duplicate ref 1.5",
+        ),
+        ("ref,objective,text\n1.5,1,Words\n", "commitments", "1", "Missing required column(s): kind"),
+        (
+            COMMITMENT_HEADER + '1.5,1,policing,=HYPERLINK("x"),,,,\n',
+            "commitments",
+            "2",
+            "A formula is not allowed",
+        ),
+        (
+            COMMITMENT_HEADER + "1.5,1,policing,<script>alert(1)</script>,,,,\n",
+            "commitments",
+            "2",
+            "script is not allowed",
+        ),
+        (COMMITMENT_HEADER + "1.5,7,policing,Words,,,,\n", "commitments", "2", "No objective 7"),
+        (
+            COMMITMENT_HEADER + "1.5,1,policing,Words,,,4.4,\n",
+            "commitments",
+            "2",
+            "Unknown ref 4.4 in related",
+        ),
+        (COMMITMENT_HEADER + "1.5,1,policing,Words,,Narnia,,\n", "commitments", "2", "Narnia is not an area"),
+        (COMMITMENT_HEADER + "1.5,1,sometimes,Words,,,,\n", "commitments", "2", "Kind must be"),
+    ],
+)
+def test_a_malformed_file_is_refused_whole_with_its_row_named(
+    editor_client, plan, content, kind, row, message
+):
+    c = make_commitment(plan.objectives.get(number=1), ref="1.1", text="Untouched")
+    good_first = (
+        "1.2,1,policing,Would be fine,,,,\n" if kind == "commitments" else "1.1,2016/17 Q2,green,,Fine\n"
+    )
+    header, _, rest = content.partition("\n")
+    content = header + "\n" + (good_first if "Missing" not in message else "") + rest
+    if row != "1":
+        row = str(int(row) + 1)  # the good row comes first
+    response = upload(editor_client, plan, content, kind=kind)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The file was not imported" in page
+    cells = page[page.index('id="row-errors"') :]
+    assert f'<td class="govuk-table__cell">{row}</td>' in cells and message in page
+    assert list(plan.commitments.values_list("ref", "text")) == [("1.1", "Untouched")]
+    assert not ProgressUpdate.objects.filter(commitment=c).exists()
+
+
+def test_a_formula_in_an_excel_cell_is_refused(editor_client, plan):
+    content = xlsx([COMMITMENT_HEADER.strip().split(","), ["1.1", 1, "policing", "=1+1"]])
+    response = upload(editor_client, plan, content, name="plan.xlsx")
+    assert "A formula is not allowed" in response.content.decode()
+    assert not plan.commitments.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("plan.pdf", b"%PDF-1.4", "must be a CSV (.csv) or Excel (.xlsx) file"),
+        ("plan.xlsx", b"not a zip at all", "not a valid Excel (.xlsx) workbook"),
+        ("plan.csv", b"\xff\xfe\x00bad", "must be saved as UTF-8"),
+        ("plan.csv", b"ref,objective\n" + b"x" * (2 * 1024 * 1024), "smaller than 2 MB"),
+        ("plan.csv", b"", "The submitted file is empty"),
+    ],
+)
+def test_a_wrong_unreadable_or_oversized_file_is_refused(editor_client, plan, name, content, message):
+    response = upload(editor_client, plan, content, name=name)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not plan.commitments.exists()
+
+
+def test_the_panel_cannot_import(panel_client, plan):
+    response = upload(panel_client, plan, COMMITMENT_HEADER + "1.1,1,policing,Words,,,,\n")
+    assert response.status_code == 403
+    assert not plan.commitments.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_template_files_name_the_import_columns(editor_client, fmt):
+    response = editor_client.get(reverse("delivery_plans:import_template", args=["updates", fmt]))
+    assert response.status_code == 200
+    if fmt == "csv":
+        header = next(csv.reader(StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        header = [c.value for c in next(load_workbook(io.BytesIO(response.content)).active.iter_rows())]
+    assert header == ["ref", "period", "rag", "rag_reason", "text", "date"]
+
+
+def test_the_export_follows_the_filters_and_reimports(editor_client, plan):
+    one = make_commitment(plan.objectives.get(number=1), ref="1.1", text="=Looks like a formula")
+    make_update(one, make_period(2016, 3), rag=Rag.AMBER, text="Amber words")
+    make_commitment(plan.objectives.get(number=2), ref="2.1", text="Second")
+    response = editor_client.get(reverse("delivery_plans:export", args=["xlsx"]), {"rag": "amber"})
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    assert [r[0] for r in rows] == ["ref", "1.1"]
+    assert rows[1][3] == "=Looks like a formula" and rows[1][-3:] == ["2016/17 Q3", "Amber", "Amber words"]
+    response = editor_client.get(reverse("delivery_plans:export", args=["csv"]), {"plan": plan.pk})
+    rows = list(csv.reader(StringIO(response.content.decode("utf-8-sig"))))
+    assert [r[0] for r in rows] == ["ref", "1.1", "2.1"]
+    assert rows[1][3] == "'=Looks like a formula"  # a spreadsheet program shows it as text
+
+
+def test_the_import_command_reports_each_problem_and_imports_nothing(plan, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(COMMITMENT_HEADER + "1.1,1,policing,Fine,,,,\n1.2,9,policing,Bad,,,,\n")
+    err = StringIO()
+    with pytest.raises(CommandError, match="Nothing imported: 1 problem"):
+        call_command("import_delivery_plan", str(bad), "--plan", str(plan.pk), stderr=err)
+    assert "Row 3, column objective: No objective 9" in err.getvalue()
+    good = tmp_path / "good.csv"
+    good.write_text(COMMITMENT_HEADER + "1.1,1,policing,Fine,,,,\n")
+    out = StringIO()
+    call_command("import_delivery_plan", str(good), "--plan", str(plan.pk), stdout=out)
+    assert "Imported 1 new commitment(s)" in out.getvalue()
+    assert list(plan.commitments.values_list("ref", flat=True)) == ["1.1"]
+
+
+def test_the_benchmark_imports_and_leaves_the_database_as_it_was():
+    assert bench_import(20) > 0
+    assert not Commitment.objects.exists()
+
+
+def test_rows_beyond_the_limit_are_refused(plan):
+    content = COMMITMENT_HEADER + "".join(
+        f"1.{i},1,policing,Words,,,,\n" for i in range(spreadsheets.MAX_ROWS + 1)
+    )
+    result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="big.csv")
+    assert not result.ok and "more than 5000 rows" in result.errors[0].message

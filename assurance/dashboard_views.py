@@ -63,6 +63,9 @@ def dashboard(request):
     scope = Scope(organisation=organisation, period=period, include_restricted=True)
     snapshot = take_snapshot(scope)
     last = latest_publication(organisation)
+    # Compared as the next publication would be: restricted records are never published,
+    # so they are not "new since the last published dashboard".
+    as_published = take_snapshot(Scope(organisation=organisation, period=period)) if last else snapshot
     published = Publication.objects.for_scope(organisation, period).select_related("published_by")
     return render(
         request,
@@ -73,7 +76,7 @@ def dashboard(request):
             "snapshot": snapshot,
             "totals": rag_totals(snapshot),
             "last_publication": last,
-            "changes": what_changed(last.snapshot if last else None, snapshot),
+            "changes": what_changed(last.snapshot if last else None, as_published),
             "no_baseline": last is None,
             "published_versions": published,
             "choice_form": DashboardChoiceForm(

@@ -403,6 +403,15 @@ class Publication(models.Model):
     def is_correction(self) -> bool:
         return self.version > 1
 
+    @property
+    def compared_with(self) -> str:
+        """The publication whose items "what changed" was measured against, if any."""
+        return self.snapshot.get("compared_with") or ""
+
+    @property
+    def is_first(self) -> bool:
+        return not self.compared_with
+
 
 class Paper(models.Model):
     """The panel paper PDF of a publication, made once by a background task and stored."""

@@ -64,11 +64,9 @@ def publication_publish(
         raise PublishingBlocked(["Say what this correction changes: the period is already published"])
 
     snapshot = take_snapshot(scope)
-    if version > 1:
-        baseline = previous_versions.order_by("-version").first().snapshot
-    else:
-        earlier = latest_publication(organisation)
-        baseline = earlier.snapshot if earlier else None
+    earlier = previous_versions.order_by("-version").first() if version > 1 else latest_publication(organisation)
+    baseline = earlier.snapshot if earlier else None
+    snapshot["compared_with"] = str(earlier) if earlier else None
     publication = Publication.objects.create(
         organisation=organisation,
         period=period,

@@ -3,7 +3,7 @@ number of queries whatever the size of the plan."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Subquery
 
 from assurance.models import Rag, ReportingPeriod
 from delivery_plans.models import Commitment, Measure, MeasureValue, Objective, Plan, ProgressUpdate
@@ -78,6 +78,8 @@ def measures_of(plans) -> list[Measure]:
     return list(
         Measure.objects.filter(plan__in=plans)
         .select_related("objective", "plan")
+        # The plan's own objectives first, the national measures after them.
+        .order_by("plan", F("objective__number").asc(nulls_last=True), "order", "name")
         .prefetch_related(
             Prefetch(
                 "values",

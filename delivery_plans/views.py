@@ -111,10 +111,23 @@ class ProgressUpdateFormView(ObjectFormView):
     def get_initial(self):
         initial = super().get_initial()
         if self.adding:
-            today = timezone.localdate()
-            initial["date"] = today
-            initial["period"] = ReportingPeriod.for_date(today)
+            initial["date"] = timezone.localdate()
+            initial["period"] = self._next_quarter()
         return initial
+
+    def _next_quarter(self) -> ReportingPeriod | None:
+        """The quarter after the commitment's latest update: usually the one being reported."""
+        commitment = self.get_initial_instance().commitment
+        quarters = list(plan_quarters(commitment.plan))
+        latest = commitment.updates.select_related("period").first()
+        if latest is None:
+            return quarters[0] if quarters else None
+        later = [
+            q
+            for q in quarters
+            if (q.start_year, q.quarter) > (latest.period.start_year, latest.period.quarter)
+        ]
+        return later[0] if later else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

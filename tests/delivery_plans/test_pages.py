@@ -210,3 +210,26 @@ def test_organisations_are_untouched_by_the_plan_pages(editor_client):
     plan = make_plan()
     editor_client.get(reverse("delivery_plans:plan", args=[plan.pk]))
     assert Organisation.objects.count() == 1
+
+
+def test_the_add_update_form_offers_the_quarter_after_the_latest_update(editor_client):
+    update = make_update(period=make_period(2016, 3))
+    q4 = make_period(2016, 4)
+    page = editor_client.get(
+        reverse("delivery_plans:update_create", args=[update.commitment.pk])
+    ).content.decode()
+    assert f'<option value="{q4.pk}" selected>2016/17 Q4</option>' in page
+
+
+def test_the_measures_page_draws_the_trend_as_svg_beside_its_numbers(editor_client):
+    from delivery_plans.models import Measure, MeasureValue
+
+    plan = make_plan()
+    measure = Measure.objects.create(plan=plan, name="Hate crimes reported", unit="crimes")
+    MeasureValue.objects.create(measure=measure, period=make_period(2016, 2), value=173, baseline=106)
+    MeasureValue.objects.create(measure=measure, period=make_period(2016, 3), value="2.5", target=3)
+    page = editor_client.get(reverse("delivery_plans:measures", args=[plan.pk])).content.decode()
+    assert "National police and crime measures" in page
+    assert page.count("<circle") == 2 and "stroke-dasharray" in page  # two points and the target line
+    assert ">173<" in page and ">106<" in page, page[page.index("<tbody") :][:1500]
+    assert ">2.50<" in page

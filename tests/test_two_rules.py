@@ -4,6 +4,7 @@
 2. a published dashboard never changes.
 Marked text is planted in the live records, and looked for in the HTML and in the PDF text."""
 
+import json
 import subprocess
 from io import StringIO
 
@@ -12,9 +13,11 @@ from django.core.management import call_command
 from django.test import Client, TestCase
 from django.urls import reverse
 
+from assurance.dashboard import take_snapshot
 from assurance.models import Publication, Visibility
 from assurance.permissions import Role
 from assurance.publishing import publication_publish
+from assurance.registry import Scope
 from tests.conftest import requires_pdftotext
 from tests.factories import make_user
 
@@ -76,6 +79,10 @@ def test_restricted_records_of_the_published_quarter_are_left_out_everywhere(dem
     editor.force_login(make_user(Role.EDITOR))
     live = editor.get(reverse("dashboard"), {"period": quarter.slug}).content.decode()
     assert RESTRICTED in live
+    staff_view = take_snapshot(
+        Scope(organisation=home_publication.organisation, period=quarter, include_restricted=True)
+    )
+    assert RESTRICTED in json.dumps(staff_view)
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         correction = publication_publish(
@@ -88,7 +95,7 @@ def test_restricted_records_of_the_published_quarter_are_left_out_everywhere(dem
             correction_note="Closed items retitled",
             warnings_acknowledged=True,
         )
-    assert RESTRICTED not in str(correction.snapshot)
+    assert RESTRICTED not in json.dumps(correction.snapshot)
     for name, client in readers().items():
         assert RESTRICTED not in every_published_page(client), name
         response = client.get(correction.get_pdf_url())

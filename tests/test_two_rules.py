@@ -135,3 +135,17 @@ def test_a_published_dashboard_never_changes_when_the_live_data_does(demo):
     pdf_after = Client().get(publication.get_pdf_url()).getvalue()
     assert pdf_after == pdf_before
     assert LATER not in pdf_text(pdf_after)
+
+
+def test_every_link_on_a_published_page_is_open_to_its_readers(demo):
+    """A published page never sends the public or the panel to a staff page."""
+    import re
+
+    publication = Publication.objects.filter(organisation__is_home=True).get()
+    for name, client in readers().items():
+        page = client.get(publication.get_absolute_url()).content.decode()
+        links = {href for href in re.findall(r'href="(/[^"#]*)', page) if not href.startswith("/static/")}
+        assert publication.get_pdf_url() in links
+        for href in links - {reverse("login"), reverse("password_change")}:
+            response = client.get(href)
+            assert response.status_code == 200, f"{name}: {href} answered {response.status_code}"

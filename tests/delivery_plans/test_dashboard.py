@@ -103,9 +103,11 @@ def test_the_snapshot_runs_the_same_number_of_queries_at_two_sizes(plan):
 def test_the_section_and_appendix_render_from_the_snapshot_on_screen_and_in_the_pdf(plan):
     data = snapshot(scope=scope_of(plan))
     section = render_to_string(
-        "delivery_plans/dashboard_section.html", {"data": data, "scope_label": "2016/17 Q3"}
+        "delivery_plans/dashboard_section.html", {"data": data, "scope_label": "2016/17 Q3", "staff_links": True}
     )
     assert "Training review underway" in section and 'href="/delivery-plan/' in section
+    published = render_to_string("delivery_plans/dashboard_section.html", {"data": data})
+    assert "Training review underway" in published and "href=" not in published
     appendix = render_to_string("delivery_plans/dashboard_appendix.html", {"data": data, "pdf": True})
     assert "Charter signed off" in appendix and "Hate crimes reported" in appendix
     assert "<thead" in appendix and "<form" not in appendix

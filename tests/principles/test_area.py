@@ -136,6 +136,8 @@ def test_checks_find_an_evidence_link_that_is_not_a_web_address(owner):
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = ON")
         else:
+            # Deferred foreign-key checks must run before PostgreSQL will alter the table.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "ALTER TABLE principles_evidenceitem DROP CONSTRAINT principles_evidenceitem_link_is_web"
             )

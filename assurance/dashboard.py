@@ -7,6 +7,7 @@ snapshot dict, so what staff review is what the panel reads.
 import datetime
 from collections import Counter
 
+from django.db.models import Q
 from django.utils import timezone
 
 from assurance import registry
@@ -108,20 +109,30 @@ def run_checks(scope: Scope) -> list[Finding]:
     return sorted(findings, key=lambda f: f.level != "error")
 
 
-def default_period(organisation: Organisation, today: datetime.date | None = None) -> ReportingPeriod:
-    """The quarter being prepared: the one after the latest publication, never past today."""
+def default_period(organisation: Organisation, today: datetime.date | None = None) -> ReportingPeriod | None:
+    """The quarter being prepared: the one after the latest publication, never past today.
+
+    Chosen among existing periods only: showing a page never creates one.
+    """
     today = today or timezone.localdate()
-    current = ReportingPeriod.for_date(today)
+    current = ReportingPeriod.objects.latest_by(today)
     latest = (
         Publication.objects.filter(organisation=organisation, period__quarter__isnull=False)
         .select_related("period")
         .order_by("-period__start_year", "-period__quarter")
         .first()
     )
-    if latest is None:
+    if latest is None or current is None:
         return current
-    year, quarter = latest.period.start_year, latest.period.quarter
-    year, quarter = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
-    if (year, quarter) > (current.start_year, current.quarter):
+    after = (
+        ReportingPeriod.objects.quarters()
+        .filter(
+            Q(start_year__gt=latest.period.start_year)
+            | Q(start_year=latest.period.start_year, quarter__gt=latest.period.quarter)
+        )
+        .order_by("start_year", "quarter")
+        .first()
+    )
+    if after is None or (after.start_year, after.quarter) > (current.start_year, current.quarter):
         return current
-    return ReportingPeriod.objects.get_or_create(start_year=year, quarter=quarter)[0]
+    return after

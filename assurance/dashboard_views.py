@@ -10,7 +10,7 @@ from assurance import forms
 from assurance.dashboard import default_period, rag_totals, run_checks, take_snapshot, what_changed
 from assurance.models import Organisation, Paper, Publication, ReportingPeriod
 from assurance.permissions import Access, access, can_edit, can_publish
-from assurance.publishing import PublishingBlocked, latest_publication, publication_publish
+from assurance.publishing import PublishingBlocked, latest_before, latest_publication, publication_publish
 from assurance.registry import Scope
 from assurance.tasks import make_paper
 
@@ -62,7 +62,8 @@ def dashboard(request):
     )
     scope = Scope(organisation=organisation, period=period, include_restricted=True)
     snapshot = take_snapshot(scope)
-    last = latest_publication(organisation)
+    # The baseline the next publication of this quarter would be compared with.
+    last = latest_publication(organisation, period) or latest_before(organisation, period)
     # Compared as the next publication would be: restricted records are never published,
     # so they are not "new since the last published dashboard".
     as_published = take_snapshot(Scope(organisation=organisation, period=period)) if last else snapshot
@@ -139,7 +140,11 @@ class PublishForm(forms.Form):
 @access(Access.PUBLISH)
 def publish(request, organisation: str, period: str):
     """Review the checks for a quarter, then freeze and publish its dashboard."""
-    org, quarter = get_object_or_404(Organisation, slug=organisation), period_from_slug(period)
+    # Dashboards are published per OPCC and per quarter, nothing else.
+    org = get_object_or_404(Organisation, slug=organisation, kind=Organisation.Kind.OPCC)
+    quarter = period_from_slug(period)
+    if quarter.is_year:
+        raise Http404("Dashboards are published for a quarter")
     scope = Scope(organisation=org, period=quarter, include_restricted=False)
     findings = run_checks(scope)
     errors = [f for f in findings if f.level == "error"]

@@ -7,6 +7,7 @@ from itertools import islice
 
 from django.apps import apps
 from django.db import models
+from django.urls import reverse
 
 from assurance.models import AuditedModel, user_display
 
@@ -99,8 +100,14 @@ def _entry(record, **extra) -> HistoryEntry:
 
 def entries_for(obj: AuditedModel) -> list[HistoryEntry]:
     """Every change to one record, newest first, each with the fields it changed."""
-    model = type(obj)
-    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    return entries_for_id(type(obj), obj.pk)
+
+
+def entries_for_id(model: type[AuditedModel], pk) -> list[HistoryEntry]:
+    """The same, by id, so the history of a deleted record stays readable."""
+    records = list(
+        model.history.filter(id=pk).select_related("history_user").order_by("history_date", "history_id")
+    )
     related = _related_objects(model, records)
     entries, previous = [], None
     for record in records:
@@ -109,28 +116,52 @@ def entries_for(obj: AuditedModel) -> list[HistoryEntry]:
     return entries[::-1]
 
 
+def many_to_many_change_reason(form) -> str:
+    """Links a form is about to change (commitments an item covers, areas a commitment applies
+    to...), as 'Label: before → after'. Kept as the change reason of the history record, since
+    the record itself holds only the model's own columns."""
+    instance = form.instance
+    parts = []
+    for model_field in instance._meta.many_to_many:
+        if model_field.name not in form.cleaned_data:
+            continue
+        after = {str(obj) for obj in form.cleaned_data[model_field.name]}
+        before = (
+            {str(obj) for obj in getattr(instance, model_field.name).all()}
+            if instance.pk is not None
+            else set()
+        )
+        if before != after:
+            label = str(model_field.verbose_name).capitalize()
+            shown_before = ", ".join(sorted(before)) or "(none)"
+            parts.append(f"{label}: {shown_before} → {', '.join(sorted(after)) or '(none)'}")
+    return "; ".join(parts)[:100]
+
+
 def changes_since(obj: AuditedModel, version: int) -> list[HistoryEntry]:
     """The changes saved after the given version of a record, newest first."""
     return [e for e in entries_for(obj) if e.record.version > version]
 
 
 def recent_changes(limit: int = 50) -> list[HistoryEntry]:
-    """The latest changes across every area: one query per audited model, merged by date."""
+    """The latest changes across every area, newest first.
+
+    One query per audited model for the newest rows, merged by date; titles are then made
+    for the `limit` rows shown only, so the page's cost is bounded whatever the data size.
+    """
     streams = []
     for model in audited_models():
-        history_model = model.history.model
-        rows = history_model.objects.select_related("history_user").order_by("-history_date")[:limit]
-        streams.append(
-            [
-                _entry(
-                    row,
-                    title=f"{model._meta.verbose_name.capitalize()}: {_short(row)}",
-                    url=row.instance.get_history_url(),
-                )
-                for row in rows
-            ]
+        rows = model.history.model.objects.select_related("history_user").order_by("-history_date")[:limit]
+        streams.append([(row.history_date, model, row) for row in rows])
+    newest = list(islice(merge(*streams, key=lambda t: t[0], reverse=True), limit))
+    return [
+        _entry(
+            row,
+            title=f"{model._meta.verbose_name.capitalize()}: {_short(row)}",
+            url=reverse("history", args=[model._meta.label_lower, row.id]),
         )
-    return list(islice(merge(*streams, key=lambda e: e.when, reverse=True), limit))
+        for _, model, row in newest
+    ]
 
 
 def _short(row) -> str:

@@ -7,7 +7,6 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 
@@ -167,7 +166,10 @@ class Organisation(AuditedModel):
         max_length=100, blank=True, help_text="The police force area, e.g. 'West Mercia'."
     )
     allies = models.ManyToManyField(
-        "self", blank=True, help_text="Organisations that share plans and boards with this one."
+        "self",
+        blank=True,
+        verbose_name="allied organisations",
+        help_text="Organisations that share plans and boards with this one.",
     )
     is_home = models.BooleanField(
         "Home organisation",
@@ -206,6 +208,24 @@ class ReportingPeriodQuerySet(models.QuerySet):
     def containing(self, day: datetime.date):
         year = day.year if day.month >= 4 else day.year - 1
         return self.filter(start_year=year)
+
+    def latest_by(self, day: datetime.date, *, quarter: bool = True) -> "ReportingPeriod | None":
+        """The existing period containing a day, else the latest before it, else the earliest.
+
+        Reads only: pages that choose a default period must not create periods as a side effect.
+        """
+        year = day.year if day.month >= 4 else day.year - 1
+        periods = self.quarters() if quarter else self.years()
+        q = ((day.month - 4) % 12) // 3 + 1 if quarter else 0
+        before = periods.filter(
+            models.Q(start_year__lt=year) | models.Q(start_year=year, quarter__lte=q)
+            if quarter
+            else models.Q(start_year__lte=year)
+        )
+        return (
+            before.order_by("-start_year", "-quarter").first()
+            or periods.order_by("start_year", "quarter").first()
+        )
 
 
 class ReportingPeriod(models.Model):
@@ -303,12 +323,6 @@ class ReportingPeriod(models.Model):
         q = ((day.month - 4) % 12) // 3 + 1 if quarter else None
         period, _ = cls.objects.get_or_create(start_year=year, quarter=q)
         return period
-
-    @cached_property
-    def year(self) -> "ReportingPeriod":
-        if self.quarter is None:
-            return self
-        return ReportingPeriod.objects.get_or_create(start_year=self.start_year, quarter=None)[0]
 
 
 def user_display(user) -> str:

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from assurance.dashboard import run_checks, take_snapshot, what_changed
@@ -28,6 +28,19 @@ def latest_publication(
     return publications.order_by("-published_at", "-version").first()
 
 
+def latest_before(organisation: Organisation, period: ReportingPeriod) -> Publication | None:
+    """The newest version of the latest quarter published before this one."""
+    return (
+        Publication.objects.filter(organisation=organisation, period__quarter__isnull=False)
+        .filter(
+            Q(period__start_year__lt=period.start_year)
+            | Q(period__start_year=period.start_year, period__quarter__lt=period.quarter)
+        )
+        .order_by("-period__start_year", "-period__quarter", "-version")
+        .first()
+    )
+
+
 @transaction.atomic
 def publication_publish(
     *,
@@ -47,6 +60,11 @@ def publication_publish(
     The checks run again here, inside the transaction, so what was reviewed cannot have
     gained an error meanwhile. The paper is made after the commit by a background task.
     """
+    if organisation.kind != Organisation.Kind.OPCC or period.quarter is None:
+        raise PublishingBlocked(["A dashboard is published for an OPCC's quarter"])
+    # One publisher at a time per organisation: the version number and the comparison baseline
+    # are read and written under this lock (a row lock on PostgreSQL; SQLite locks on BEGIN).
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     scope = Scope(organisation=organisation, period=period, include_restricted=False)
     findings = run_checks(scope)
     errors = [f.message for f in findings if f.level == "error"]
@@ -64,7 +82,9 @@ def publication_publish(
         raise PublishingBlocked(["Say what this correction changes: the period is already published"])
 
     snapshot = take_snapshot(scope)
-    earlier = previous_versions.order_by("-version").first() if version > 1 else latest_publication(organisation)
+    earlier = (
+        previous_versions.order_by("-version").first() if version > 1 else latest_before(organisation, period)
+    )
     baseline = earlier.snapshot if earlier else None
     snapshot["compared_with"] = str(earlier) if earlier else None
     publication = Publication.objects.create(

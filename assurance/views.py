@@ -4,7 +4,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.forms import modelform_factory
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.generic import DeleteView, DetailView, UpdateView
@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 
 from assurance.filters import FilterSet
 from assurance.forms import VersionedModelForm
-from assurance.history import entries_for, recent_changes
+from assurance.history import entries_for_id, many_to_many_change_reason, recent_changes
 from assurance.models import AuditedModel, Organisation
 from assurance.permissions import Access, access
 from assurance.services import RecordGone, StaleEdit, save_versioned
@@ -82,6 +82,8 @@ class ObjectFormView(AccessMixin, UpdateView):
         return self.request.META.get("HTTP_REFERER", "") or reverse("home")
 
     def form_valid(self, form):
+        # Links (many-to-many) are not columns of the history record: say how they changed.
+        form.instance._change_reason = many_to_many_change_reason(form) or None
         if self.adding:
             self.object = form.save()
         else:
@@ -163,11 +165,19 @@ def audited_model_or_404(label: str) -> type[AuditedModel]:
 def history(request, model: str, pk: int):
     """Every change to one record: who, when, and each field before and after."""
     model_class = audited_model_or_404(model)
-    obj = get_object_or_404(model_class, pk=pk)
+    entries = entries_for_id(model_class, pk)
+    if not entries:
+        raise Http404("No history for that record")
+    current = model_class._default_manager.filter(pk=pk).first()  # None once deleted
     return render(
         request,
         "assurance/object_history.html",
-        {"object": obj, "entries": entries_for(obj), "model_meta": model_class._meta},
+        {
+            "object": current or entries[0].record.instance,
+            "deleted": current is None,
+            "entries": entries,
+            "model_meta": model_class._meta,
+        },
     )
 
 
@@ -175,7 +185,7 @@ def history(request, model: str, pk: int):
 @access(Access.EDIT)
 def recent(request):
     """The latest changes across the product."""
-    return render(request, "assurance/recent_changes.html", {"entries": recent_changes(limit=100)})
+    return render(request, "assurance/recent_changes.html", {"entries": recent_changes(limit=50)})
 
 
 class OrganisationFormView(ObjectFormView):
@@ -183,7 +193,7 @@ class OrganisationFormView(ObjectFormView):
 
     access = Access.ADMIN
     model = Organisation
-    fields = ["name", "short_name", "slug", "kind", "area_name", "is_home"]
+    fields = ["name", "short_name", "slug", "kind", "area_name", "is_home", "allies"]
 
     def get_form_class(self):
         return modelform_factory(Organisation, form=VersionedModelForm, fields=self.fields)

@@ -44,7 +44,9 @@ def chosen_owner_and_year(request) -> tuple[Organisation | None, ReportingPeriod
         ).first()
         year = ReportingPeriod.objects.filter(pk=latest).first() if latest else None
     if year is None:
-        year = ReportingPeriod.for_date(datetime.date.today(), quarter=False)
+        year = ReportingPeriod.objects.latest_by(
+            datetime.date.today(), quarter=False
+        ) or ReportingPeriod.for_date(datetime.date.today(), quarter=False)
     return owner, year
 
 

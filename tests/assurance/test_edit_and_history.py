@@ -101,3 +101,48 @@ def test_recent_changes_lists_changes_across_the_product(admin_client):
 def test_history_of_an_unknown_kind_of_record_is_not_found(admin_client):
     assert admin_client.get(reverse("history", args=["auth.user", 1])).status_code == 404
     assert admin_client.get(reverse("history", args=["nonsense", 1])).status_code == 404
+
+
+def test_a_change_of_links_is_kept_in_the_history_with_before_and_after(admin_client):
+    org = make_organisation(short_name="Home")
+    ally = make_organisation(name="Office of the Police and Crime Commissioner for Allyshire")
+    data = form_data(org, allies=[ally.pk])
+    assert admin_client.post(reverse("organisation_update", args=[org.pk]), data).status_code == 302
+    page = admin_client.get(reverse("history", args=["assurance.organisation", org.pk])).content.decode()
+    assert "Allied organisations: (none) → Office of the Police and Crime Commissioner for Allyshire" in page
+
+
+def test_the_history_of_a_deleted_record_stays_readable(admin_client):
+    org = make_organisation(short_name="Soon gone")
+    pk = org.pk
+    org.delete()
+    response = admin_client.get(reverse("history", args=["assurance.organisation", pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "has been deleted" in page and "Deleted" in page and "Soon gone" in page
+
+
+def test_recent_changes_runs_the_same_queries_whatever_the_amount_of_history(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(reverse("recent_changes")).status_code == 200
+        return len(captured)
+
+    for _ in range(60):
+        make_organisation()
+    first = count()
+    for _ in range(60):
+        make_organisation()
+    assert count() == first
+
+
+def test_two_errors_on_one_field_share_one_error_message_id(admin_client):
+    org = make_organisation()
+    response = admin_client.post(
+        reverse("organisation_update", args=[org.pk]), form_data(org, slug="not a slug!" * 10)
+    )
+    page = response.content.decode()
+    assert page.count('id="id_slug-error"') == 1

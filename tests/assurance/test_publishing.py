@@ -290,3 +290,28 @@ def test_the_paper_fetches_only_data_urls_and_the_projects_static_files():
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_only_an_opccs_quarter_can_be_published(publisher_client, home, quarter):
+    force = make_organisation(kind="force")
+    assert publisher_client.post(publish_url(force, quarter), publish_form()).status_code == 404
+    year = make_period(2016)
+    assert publisher_client.post(publish_url(home, year), publish_form()).status_code == 404
+    assert not Publication.objects.exists()
+
+
+def test_showing_the_dashboard_creates_no_reporting_period(editor_client, home, quarter):
+    from assurance.models import ReportingPeriod
+
+    before = ReportingPeriod.objects.count()
+    assert editor_client.get(reverse("dashboard")).status_code == 200
+    assert editor_client.get(reverse("home")).status_code == 200
+    assert ReportingPeriod.objects.count() == before
+
+
+def test_a_first_publication_of_an_earlier_quarter_is_compared_with_the_quarter_before_it(home):
+    q1, q2, q3 = make_period(2016, 1), make_period(2016, 2), make_period(2016, 3)
+    make_publication(home, q1)
+    make_publication(home, q3)
+    second = make_publication(home, q2)
+    assert second.compared_with == str(Publication.objects.get(period=q1))

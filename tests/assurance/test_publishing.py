@@ -315,3 +315,21 @@ def test_a_first_publication_of_an_earlier_quarter_is_compared_with_the_quarter_
     make_publication(home, q3)
     second = make_publication(home, q2)
     assert second.compared_with == str(Publication.objects.get(period=q1))
+
+
+def test_in_production_the_paper_is_made_by_the_database_backed_worker(settings, panel_client, home, quarter):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    publication = make_publication(home, quarter)
+    paper = Paper.objects.get(publication=publication)
+    assert paper.status == Paper.Status.PENDING and not paper.file
+    assert "still being made" in panel_client.get(publication.get_absolute_url()).content.decode()
+
+    call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO(), stderr=StringIO())
+    paper.refresh_from_db()
+    assert paper.status == Paper.Status.READY
+    response = panel_client.get(publication.get_pdf_url())
+    assert response["Content-Type"] == "application/pdf" and response.getvalue().startswith(b"%PDF")

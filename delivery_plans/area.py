@@ -3,6 +3,7 @@ from delivery_plans.bench import bench_import
 from delivery_plans.dashboard import checks, snapshot
 from delivery_plans.demo import load_demo
 
+
 def import_benchmark() -> dict:
     """For `make bench`: the import target of 1,000 commitments in under 10 seconds."""
     seconds = bench_import(1000)

@@ -41,9 +41,14 @@ REQUIRED = {
     "updates": ["ref", "period", "rag", "text"],
 }
 LIST_SEPARATOR = ";"
+# A cell starting with one of these is written with an apostrophe before it.
+NEUTRALISED = ("=", "+", "-", "@")
 
-# A cell a spreadsheet program would run as a formula, or markup a browser would run.
-FORMULA_START = re.compile(r"^\s*[=+@]|^\s*-\s*(\(|[A-Za-z]+\s*\()")
+# A cell a spreadsheet program would run as a formula: a leading = + or @, or a minus sign
+# before a number, a bracket, a cell reference (-A1), a function call (-SUM() or a link to
+# another program (-cmd|). A minus before ordinary words, as in "- Review (Q2) of", is text.
+FORMULA_START = re.compile(r"^[=+@]|^-\s*[\d.(]|^-\s*[A-Za-z_][\w.]*(\(|\s*[|!])|^-\$?[A-Za-z]{1,3}\$?\d+\b")
+# Markup a browser would run.
 SCRIPT = re.compile(r"<\s*script|javascript\s*:|<\s*iframe|<[^>]*\bon\w+\s*=", re.IGNORECASE)
 
 
@@ -126,46 +131,56 @@ def import_file(*, plan: Plan, kind: str, content: bytes, name: str, by=None) ->
     except UnreadableFile as error:
         result.errors.append(RowError(1, "", str(error)))
         return result
-    records = _records(rows, kind, result)
-    if result.errors:
+    columns, records = _records(rows, kind, result)
+    if columns is None:
         return result
+    # Every row is checked even when an earlier check failed, so one upload lists every problem.
     if kind == "commitments":
-        _import_commitments(plan, records, result, by)
+        _import_commitments(plan, columns, records, result, by)
     else:
-        _import_updates(plan, records, result, by)
+        _import_updates(plan, columns, records, result, by)
+    result.errors.sort(key=lambda e: e.row)
     return result
 
 
-def _records(rows: list[list[str]], kind: str, result: ImportResult) -> list[tuple[int, dict]]:
-    """(row number, {column: text}) for each non-empty row, after checking the header and cells."""
+def _records(
+    rows: list[list[str]], kind: str, result: ImportResult
+) -> tuple[set[str] | None, list[tuple[int, dict]]]:
+    """The known columns of the header, and (row number, {column: text}) for each non-empty
+    row, after checking the header and cells. No columns when the header itself is unusable."""
     if not rows or not any(cell.strip() for cell in rows[0]):
         result.errors.append(RowError(1, "", "The file is empty: the first row must name the columns"))
-        return []
+        return None, []
     header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
     missing = [name for name in REQUIRED[kind] if name not in header]
     if missing:
         result.errors.append(
             RowError(1, ", ".join(missing), f"Missing required column(s): {', '.join(missing)}")
         )
-        return []
+        return None, []
     if len(rows) - 1 > MAX_ROWS:
         result.errors.append(RowError(MAX_ROWS + 2, "", f"The file has more than {MAX_ROWS} rows"))
-        return []
+        return None, []
     known = [name if name in COLUMNS[kind] else None for name in header]
+    columns = {name for name in known if name}
     records = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        record = {}
+        # A row shorter than the header has empty cells at its end.
+        record = dict.fromkeys(columns, "")
         for column, cell in zip(known, row, strict=False):
             if column is None:
                 continue
             value = cell.strip()
-            if FORMULA_START.search(value):
+            if value[:1] == "'" and value[1:2] in NEUTRALISED:
+                # The apostrophe an export puts before such a cell: the rest is text.
+                value = value[1:]
+            elif FORMULA_START.search(value):
                 result.errors.append(
                     RowError(number, column, "A formula is not allowed: type the value itself")
                 )
-            elif SCRIPT.search(value):
+            if SCRIPT.search(value):
                 result.errors.append(RowError(number, column, "Markup or script is not allowed in a cell"))
             record[column] = value
         for column in REQUIRED[kind]:
@@ -174,7 +189,7 @@ def _records(rows: list[list[str]], kind: str, result: ImportResult) -> list[tup
         records.append((number, record))
     if not records and not result.errors:
         result.errors.append(RowError(2, "", "The file has no rows below its header"))
-    return records
+    return columns, records
 
 
 def _kind_of(value: str) -> str | None:
@@ -191,7 +206,13 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in (value or "").split(LIST_SEPARATOR) if part.strip()]
 
 
-def _import_commitments(plan: Plan, records, result: ImportResult, by) -> None:
+# Commitment fields an import may write, by column; ref, objective and kind are required.
+COMMITMENT_TEXT_COLUMNS = ["text", "supporting_activity", "oversight_mechanism"]
+
+
+def _import_commitments(plan: Plan, columns: set[str], records, result: ImportResult, by) -> None:
+    """Only the columns in the file's header are written: a column left out of the file keeps
+    what each commitment has, so a file of the required columns changes nothing else."""
     objectives = {str(o.number): o for o in plan.objectives.all()}
     areas = {}
     for org in plan.organisations.all():
@@ -202,11 +223,12 @@ def _import_commitments(plan: Plan, records, result: ImportResult, by) -> None:
     rows = []
     for number, record in records:
         ref = record.get("ref", "")
-        if ref.lower() in refs_in_file:
+        if ref and ref.lower() in refs_in_file:
             result.errors.append(
                 RowError(number, "ref", f"Duplicate ref {ref}: also on row {refs_in_file[ref.lower()]}")
             )
-        refs_in_file[ref.lower()] = number
+        if ref:
+            refs_in_file.setdefault(ref.lower(), number)
         objective = objectives.get(record.get("objective", "").removesuffix(".0"))
         if record.get("objective") and objective is None:
             known = ", ".join(sorted(objectives)) or "none yet"
@@ -237,20 +259,19 @@ def _import_commitments(plan: Plan, records, result: ImportResult, by) -> None:
     if result.errors:
         return
 
+    written = ["objective", "kind", *(c for c in COMMITMENT_TEXT_COLUMNS if c in columns)]
+    # The file has no order column: commitments already in the plan keep their place, and new
+    # ones follow them in the order of the file.
+    last = max((c.order for c in existing.values()), default=0)
     with transaction.atomic():
         new, changed = [], []
-        for order, (_number, record, objective, kind, _orgs) in enumerate(rows, start=1):
-            values = {
-                "objective": objective,
-                "kind": kind,
-                "text": record["text"],
-                "supporting_activity": record.get("supporting_activity", ""),
-                "oversight_mechanism": record.get("oversight_mechanism", ""),
-                "order": order,
-            }
+        for _number, record, objective, kind, _orgs in rows:
+            values = {"objective": objective, "kind": kind}
+            values |= {column: record[column] for column in COMMITMENT_TEXT_COLUMNS if column in columns}
             commitment = existing.get(record["ref"].lower())
             if commitment is None:
-                new.append(Commitment(plan=plan, ref=record["ref"], **values))
+                last += 1
+                new.append(Commitment(plan=plan, ref=record["ref"], order=last, **values))
             else:
                 for name, value in values.items():
                     setattr(commitment, name, value)
@@ -260,42 +281,47 @@ def _import_commitments(plan: Plan, records, result: ImportResult, by) -> None:
             bulk_create_with_history(new, Commitment, default_user=by, batch_size=500)
         if changed:
             bulk_update_with_history(
-                changed,
-                Commitment,
-                [
-                    "objective",
-                    "kind",
-                    "text",
-                    "supporting_activity",
-                    "oversight_mechanism",
-                    "order",
-                    "version",
-                ],
-                default_user=by,
-                batch_size=500,
+                changed, Commitment, [*written, "version"], default_user=by, batch_size=500
             )
         by_ref = {c.ref.lower(): c for c in plan.commitments.all()}
         touched = [by_ref[record["ref"].lower()].pk for _, record, *_ in rows]
-        Areas = Commitment.areas.through
-        Related = Commitment.related.through
-        Areas.objects.filter(commitment_id__in=touched).delete()
-        Related.objects.filter(from_commitment_id__in=touched).delete()
-        area_links, related_links = [], []
-        for _number, record, _objective, _kind, orgs in rows:
-            commitment = by_ref[record["ref"].lower()]
-            area_links += [Areas(commitment_id=commitment.pk, organisation_id=o.pk) for o in orgs]
-            related_links += [
-                Related(from_commitment_id=commitment.pk, to_commitment_id=by_ref[ref.lower()].pk)
-                for ref in _split(record.get("related", ""))
-            ]
-        Areas.objects.bulk_create(area_links, ignore_conflicts=True)
-        Related.objects.bulk_create(related_links, ignore_conflicts=True)
+        if "areas" in columns:
+            Areas = Commitment.areas.through
+            Areas.objects.filter(commitment_id__in=touched).delete()
+            Areas.objects.bulk_create(
+                [
+                    Areas(commitment_id=by_ref[record["ref"].lower()].pk, organisation_id=o.pk)
+                    for _number, record, _objective, _kind, orgs in rows
+                    for o in orgs
+                ],
+                ignore_conflicts=True,
+            )
+        if "related" in columns:
+            Related = Commitment.related.through
+            Related.objects.filter(from_commitment_id__in=touched).delete()
+            Related.objects.bulk_create(
+                [
+                    Related(
+                        from_commitment_id=by_ref[record["ref"].lower()].pk,
+                        to_commitment_id=by_ref[ref.lower()].pk,
+                    )
+                    for _number, record, *_ in rows
+                    for ref in _split(record.get("related", ""))
+                ],
+                ignore_conflicts=True,
+            )
     result.created, result.updated = len(new), len(changed)
 
 
-def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
+def _import_updates(plan: Plan, columns: set[str], records, result: ImportResult, by) -> None:
+    """As the browser form checks them; rag_reason and date, when left out of the file, keep
+    what an existing update has."""
     commitments = {c.ref.lower(): c for c in plan.commitments.all()}
     periods = {(p.start_year, p.quarter): p for p in ReportingPeriod.objects.quarters()}
+    existing = {
+        (u.commitment_id, u.period.start_year, u.period.quarter): u
+        for u in ProgressUpdate.objects.filter(commitment__plan=plan).select_related("period")
+    }
     rags = {}
     for choice in Rag:
         rags[choice.value] = choice.value
@@ -322,7 +348,9 @@ def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
                     result.errors.append(
                         RowError(number, "period", f"{record['period']} is not a quarter of the plan's term")
                     )
-                    period = None
+        update = None
+        if commitment and period:
+            update = existing.get((commitment.pk, period.start_year, period.quarter))
         rag = rags.get(record.get("rag", "").lower())
         if record.get("rag") and rag is None:
             result.errors.append(
@@ -330,7 +358,8 @@ def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
                     number, "rag", f"RAG must be one of Red, Amber, Green, Not rated, not {record['rag']!r}"
                 )
             )
-        if rag and Rag.needs_reason(rag) and not record.get("rag_reason"):
+        reason = record["rag_reason"] if "rag_reason" in columns else (update.rag_reason if update else "")
+        if rag and Rag.needs_reason(rag) and not reason:
             result.errors.append(
                 RowError(number, "rag_reason", f"Give a reason for the {Rag(rag).label} rating")
             )
@@ -342,6 +371,15 @@ def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
                 result.errors.append(
                     RowError(number, "date", f"{record['date']!r} is not a date such as 2016-12-07")
                 )
+        if date and period and date < period.start_date:
+            result.errors.append(
+                RowError(
+                    number,
+                    "date",
+                    f"The date must be on or after the start of {period.label} "
+                    f"({period.start_date:%d %B %Y})",
+                )
+            )
         if commitment and period:
             key = (commitment.pk, period.label)
             if key in seen:
@@ -349,31 +387,25 @@ def _import_updates(plan: Plan, records, result: ImportResult, by) -> None:
                     RowError(number, "ref", f"{commitment.ref} {period} is also on row {seen[key]}")
                 )
             seen[key] = number
-        rows.append((record, commitment, period, rag, date))
+        rows.append((record, commitment, period, rag, reason, date, update))
     if result.errors:
         return
 
     with transaction.atomic():
-        for i, (record, commitment, period, rag, date) in enumerate(rows):
+        new, changed = [], []
+        for record, commitment, period, rag, reason, date, update in rows:
             if period.pk is None:
-                saved = ReportingPeriod.objects.get_or_create(
+                period = ReportingPeriod.objects.get_or_create(
                     start_year=period.start_year, quarter=period.quarter
                 )[0]
-                periods[(saved.start_year, saved.quarter)] = saved
-            rows[i] = (record, commitment, periods[(period.start_year, period.quarter)], rag, date)
-        existing = {
-            (u.commitment_id, u.period_id): u
-            for u in ProgressUpdate.objects.filter(commitment__plan=plan, period__in={r[2] for r in rows})
-        }
-        new, changed = [], []
-        for record, commitment, period, rag, date in rows:
-            values = {
-                "text": record["text"],
-                "rag": rag,
-                "rag_reason": record.get("rag_reason", ""),
-                "date": date or period.end_date,
-            }
-            update = existing.get((commitment.pk, period.pk))
+                periods[(period.start_year, period.quarter)] = period
+            period = periods[(period.start_year, period.quarter)]
+            values = {"text": record["text"], "rag": rag}
+            if "rag_reason" in columns or update is None:
+                values["rag_reason"] = reason
+            if date or update is None:
+                # An empty date keeps an existing update's date; a new one is dated at quarter end.
+                values["date"] = date or period.end_date
             if update is None:
                 new.append(ProgressUpdate(commitment=commitment, period=period, author=by, **values))
             else:
@@ -418,8 +450,11 @@ def export_rows(queryset) -> list[list[str]]:
 
 
 def _neutralised(value: str) -> str:
-    """Keep a spreadsheet program from running a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "@", "\t", "\r") else value
+    """Keep a spreadsheet program from running a cell as a formula: a leading apostrophe makes
+    it text. An import takes the apostrophe off again."""
+    if value[:1] in ("\t", "\r") or value.lstrip(" ")[:1] in NEUTRALISED:
+        return "'" + value
+    return value
 
 
 def write(rows: list[list[str]], fmt: str) -> bytes:
@@ -434,7 +469,7 @@ def write(rows: list[list[str]], fmt: str) -> bytes:
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=str(value))
+            cell = WriteOnlyCell(sheet, value=_neutralised(str(value)))
             cell.data_type = "s"  # text, never a formula
             cells.append(cell)
         sheet.append(cells)

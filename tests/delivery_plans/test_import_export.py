@@ -206,11 +206,27 @@ def test_the_export_follows_the_filters_and_reimports(editor_client, plan):
     response = editor_client.get(reverse("delivery_plans:export", args=["xlsx"]), {"rag": "amber"})
     rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
     assert [r[0] for r in rows] == ["ref", "1.1"]
-    assert rows[1][3] == "=Looks like a formula" and rows[1][-3:] == ["2016/17 Q3", "Amber", "Amber words"]
+    assert rows[1][3] == "'=Looks like a formula" and rows[1][-3:] == ["2016/17 Q3", "Amber", "Amber words"]
     response = editor_client.get(reverse("delivery_plans:export", args=["csv"]), {"plan": plan.pk})
     rows = list(csv.reader(StringIO(response.content.decode("utf-8-sig"))))
     assert [r[0] for r in rows] == ["ref", "1.1", "2.1"]
     assert rows[1][3] == "'=Looks like a formula"  # a spreadsheet program shows it as text
+    # The apostrophe is the export's, so importing the file again keeps the text as it was.
+    assert upload(editor_client, plan, response.content, name="export.csv").status_code == 302
+    assert plan.commitments.get(ref="1.1").text == "=Looks like a formula"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("text", ["-2+3+cmd|' /C calc'!A0", "+1", "@SUM(A1)", "=1", "\t=1", "\r=1", " =1"])
+def test_the_export_makes_every_cell_a_spreadsheet_would_run_text(editor_client, plan, fmt, text):
+    make_commitment(plan.objectives.get(number=1), ref="1.1", text=text)
+    response = editor_client.get(reverse("delivery_plans:export", args=[fmt]))
+    if fmt == "csv":
+        rows = list(csv.reader(StringIO(response.content.decode("utf-8-sig"), newline="")))
+    else:
+        rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    # An .xlsx keeps line ends as \n, so the carriage return is compared by what follows it.
+    assert rows[1][3][0] == "'" and rows[1][3][2:] == text[1:]
 
 
 def test_the_import_command_reports_each_problem_and_imports_nothing(plan, tmp_path):
@@ -239,3 +255,80 @@ def test_rows_beyond_the_limit_are_refused(plan):
     )
     result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="big.csv")
     assert not result.ok and "more than 5000 rows" in result.errors[0].message
+
+
+def test_a_file_of_the_required_columns_changes_nothing_else(editor_client, plan):
+    warwickshire = plan.organisations.get(short_name="Warwickshire")
+    one = make_commitment(plan.objectives.get(number=1), ref="1.1", order=7)
+    two = make_commitment(
+        plan.objectives.get(number=1),
+        ref="1.2",
+        text="Old words",
+        supporting_activity="Audit skills",
+        oversight_mechanism="Victims' Board",
+        order=3,
+    )
+    two.areas.add(warwickshire)
+    two.related.add(one)
+    response = upload(editor_client, plan, "ref,objective,kind,text\n1.2,1,policing,New words\n")
+    assert response.status_code == 302
+    two.refresh_from_db()
+    assert (two.text, two.supporting_activity, two.oversight_mechanism, two.order) == (
+        "New words",
+        "Audit skills",
+        "Victims' Board",
+        3,
+    )
+    assert list(two.areas.all()) == [warwickshire] and list(two.related.all()) == [one]
+    # A column in the file is written, even when empty: the file says there is nothing there.
+    upload(editor_client, plan, "ref,objective,kind,text,areas,related\n1.2,1,policing,New words,,\n")
+    assert not two.areas.exists() and not two.related.exists()
+    assert Commitment.objects.get(pk=two.pk).supporting_activity == "Audit skills"
+
+
+def test_an_update_file_without_reason_or_date_keeps_them(editor_client, plan):
+    c = make_commitment(plan.objectives.get(number=1), ref="1.1")
+    update = make_update(c, make_period(2016, 3), rag=Rag.AMBER, rag_reason="Waiting", date="2016-11-02")
+    response = upload(
+        editor_client, plan, "ref,period,rag,text\n1.1,2016/17 Q3,amber,Still waiting\n", kind="updates"
+    )
+    assert response.status_code == 302
+    update.refresh_from_db()
+    assert (update.text, update.rag_reason, str(update.date)) == ("Still waiting", "Waiting", "2016-11-02")
+
+
+def test_an_update_dated_before_its_quarter_is_refused(editor_client, plan):
+    make_commitment(plan.objectives.get(number=1), ref="1.1")
+    content = "ref,period,rag,rag_reason,text,date\n1.1,2016/17 Q3,green,,Words,2016-09-30\n"
+    result = spreadsheets.import_file(plan=plan, kind="updates", content=content.encode(), name="u.csv")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "date")]
+    assert "on or after the start of 2016/17 Q3 (01 October 2016)" in result.errors[0].message
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["- Review (Q2) of training", "-- see 1.1 --", "- Victims' Board (monthly)"])
+def test_ordinary_text_with_a_leading_minus_is_imported(plan, text):
+    content = COMMITMENT_HEADER + f'1.1,1,policing,"{text}",,,,\n'
+    result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="c.csv")
+    assert result.ok, result.errors
+    assert plan.commitments.get().text == text
+
+
+@pytest.mark.parametrize(
+    "text", ["-1+1", "- 2", "-SUM(A1:A2)", "- cmd|' /C calc'!A0", "-A1*2", "+A1", "@SUM(1)"]
+)
+def test_what_a_spreadsheet_would_run_is_refused(plan, text):
+    content = COMMITMENT_HEADER + f'1.1,1,policing,"{text}",,,,\n'
+    result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="c.csv")
+    assert [(e.column, e.message[:20]) for e in result.errors] == [("text", "A formula is not all")]
+
+
+def test_every_problem_of_every_row_is_reported_at_once(plan):
+    content = COMMITMENT_HEADER + (
+        "1.1,9,sometimes,=1+1,,,,\n"  # objective, kind and formula on one row
+        "1.2,,policing,Words,,Narnia,,\n"  # objective missing and an unknown area
+    )
+    result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="c.csv")
+    found = sorted((e.row, e.column) for e in result.errors)
+    assert found == [(2, "kind"), (2, "objective"), (2, "text"), (3, "areas"), (3, "objective")]
+    assert not plan.commitments.exists()

@@ -223,7 +223,14 @@ def export(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
     filterset = CommitmentFilter(request.GET or None, queryset=selectors.commitments_with_latest())
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset
+    if filterset.is_bound and not filterset.is_valid():
+        # Not a file of everything: the list page, with what is wrong with the filters. Its
+        # filter form and links then lead to the list, not back here.
+        request.path = reverse("delivery_plans:list")
+        response = CommitmentListView.as_view()(request)
+        response.status_code = 400
+        return response
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
     rows = spreadsheets.export_rows(queryset)
     return _download(spreadsheets.write(rows, fmt), "commitments", fmt)
 

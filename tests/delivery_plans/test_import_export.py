@@ -332,3 +332,14 @@ def test_every_problem_of_every_row_is_reported_at_once(plan):
     found = sorted((e.row, e.column) for e in result.errors)
     assert found == [(2, "kind"), (2, "objective"), (2, "text"), (3, "areas"), (3, "objective")]
     assert not plan.commitments.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_with_an_invalid_filter_shows_the_list_with_the_errors(editor_client, plan, fmt):
+    make_commitment(plan.objectives.get(number=1), ref="1.1")
+    response = editor_client.get(reverse("delivery_plans:export", args=[fmt]), {"plan": 999999, "kind": "x"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html") and "Content-Disposition" not in response
+    page = response.content.decode()
+    assert "There is a problem" in page and "Select a valid choice" in page
+    assert f'href="{reverse("delivery_plans:list")}">Clear filters' in page

@@ -4,6 +4,7 @@ the snapshot is the same for staff and for the panel."""
 
 from collections import Counter, defaultdict
 
+from django.db.models import Q
 from django.urls import reverse
 
 from assurance.models import Rag
@@ -16,17 +17,39 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
+def plans_of(organisation):
+    """The plans an OPCC keeps, and the alliance plans that list it among their areas."""
+    return (
+        Plan.objects.filter(Q(owner=organisation) | Q(organisations=organisation))
+        .distinct()
+        .order_by("start_year", "title")
+    )
+
+
+def applies_to(commitment: Commitment, organisation) -> bool:
+    """The owner answers for every commitment of its plan; an ally for those naming no area
+    (every area) or naming it. Needs `areas` and `plan` loaded."""
+    if commitment.plan.owner_id == organisation.pk:
+        return True
+    areas = commitment.areas.all()
+    return not areas or any(o.pk == organisation.pk for o in areas)
+
+
 def snapshot(*, scope: Scope) -> dict:
     """Per objective, the count of each RAG in the quarter and the Red and Amber commitments;
     every commitment for the appendix; the measures up to the quarter. Seven queries."""
     period = scope.period
-    plans = list(Plan.objects.filter(owner=scope.organisation).order_by("start_year", "title"))
+    plans = list(plans_of(scope.organisation))
     objectives = list(
         Objective.objects.filter(plan__in=plans).order_by("plan__start_year", "order", "number")
     )
-    commitments = list(
-        Commitment.objects.filter(plan__in=plans).select_related("objective").prefetch_related("areas")
-    )
+    commitments = [
+        c
+        for c in Commitment.objects.filter(plan__in=plans)
+        .select_related("objective", "plan")
+        .prefetch_related("areas")
+        if applies_to(c, scope.organisation)
+    ]
     updates = {
         u.commitment_id: u for u in ProgressUpdate.objects.filter(commitment__plan__in=plans, period=period)
     }
@@ -113,15 +136,17 @@ def snapshot(*, scope: Scope) -> dict:
 def checks(*, scope: Scope) -> list[Finding]:
     """A warning for each commitment with no update this quarter; an error for an Amber or
     Red update that gives no reason."""
-    plans = Plan.objects.filter(owner=scope.organisation)
+    organisation = scope.organisation
+    plans = list(plans_of(organisation))
     findings = []
     updated = set(
         ProgressUpdate.objects.filter(commitment__plan__in=plans, period=scope.period).values_list(
             "commitment_id", flat=True
         )
     )
-    for c in Commitment.objects.filter(plan__in=plans).select_related("plan"):
-        if c.pk not in updated:
+    commitments = Commitment.objects.filter(plan__in=plans).select_related("plan").prefetch_related("areas")
+    for c in commitments:
+        if c.pk not in updated and applies_to(c, organisation):
             findings.append(
                 Finding(
                     "warning",
@@ -133,9 +158,12 @@ def checks(*, scope: Scope) -> list[Finding]:
         ProgressUpdate.objects.filter(commitment__plan__in=plans, period=scope.period)
         .needing_attention()
         .filter(rag_reason="")
-        .select_related("commitment")
+        .select_related("commitment__plan")
+        .prefetch_related("commitment__areas")
     )
     for u in unexplained:
+        if not applies_to(u.commitment, organisation):
+            continue
         findings.append(
             Finding(
                 "error",

@@ -13,7 +13,7 @@ from assurance.registry import Scope
 from delivery_plans.dashboard import checks, snapshot
 from delivery_plans.models import Measure, MeasureValue
 from tests.delivery_plans.factories import make_commitment, make_objective, make_plan, make_update
-from tests.factories import make_period
+from tests.factories import make_organisation, make_period
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,8 @@ def test_the_snapshot_runs_the_same_number_of_queries_at_two_sizes(plan):
 def test_the_section_and_appendix_render_from_the_snapshot_on_screen_and_in_the_pdf(plan):
     data = snapshot(scope=scope_of(plan))
     section = render_to_string(
-        "delivery_plans/dashboard_section.html", {"data": data, "scope_label": "2016/17 Q3", "staff_links": True}
+        "delivery_plans/dashboard_section.html",
+        {"data": data, "scope_label": "2016/17 Q3", "staff_links": True},
     )
     assert "Training review underway" in section and 'href="/delivery-plan/' in section
     published = render_to_string("delivery_plans/dashboard_section.html", {"data": data})
@@ -134,3 +135,43 @@ def test_the_area_is_registered_in_its_place():
         snapshot,
         checks,
     )
+
+
+def test_an_alliance_plan_is_on_the_allys_dashboard_with_the_commitments_that_apply_to_it(plan):
+    ally = make_organisation(short_name="Warwickshire")
+    plan.organisations.add(ally)
+    victims = plan.objectives.get(number=1)
+    make_commitment(victims, ref="A.9", kind="pcc").areas.add(plan.owner)  # the owner's own
+    make_commitment(victims, ref="1.9").areas.add(ally)  # the ally's alone
+    scope = Scope(organisation=ally, period=make_period(2016, 3))
+    data = snapshot(scope=scope)
+    assert [p["title"] for p in data["plans"]] == [plan.title]
+    refs = {i["key"].split(":")[2] for i in data["items"]}
+    assert refs == {"1.1", "A.1", "2.1", "2.2", "1.9"}
+    assert data["measures"][0]["name"] == "Hate crimes reported"
+    warned = sorted(f.message.split()[2] for f in checks(scope=scope) if f.level == "warning")
+    assert warned == ["1.9", "2.1", "2.2"]
+    # The owner still answers for every commitment of its plan, and sees the plan once.
+    owner = snapshot(scope=scope_of(plan))
+    assert len(owner["plans"]) == 1 and len(owner["items"]) == 6
+
+
+def test_the_allys_snapshot_and_checks_run_the_same_number_of_queries_at_two_sizes(plan):
+    ally = make_organisation(short_name="Warwickshire")
+    plan.organisations.add(ally)
+    scope = Scope(organisation=ally, period=make_period(2016, 3))
+    plan.commitments.get(ref="1.1").updates.update(rag_reason="")  # one unexplained Amber to start
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            snapshot(scope=scope)
+            checks(scope=scope)
+        return len(ctx.captured_queries)
+
+    small = count()
+    objective = plan.objectives.first()
+    for n in range(10):
+        c = make_commitment(objective, ref=f"5.{n}")
+        c.areas.add(ally if n % 2 else plan.owner)
+        make_update(c, make_period(2016, 3), rag=Rag.RED, rag_reason="")
+    assert count() == small

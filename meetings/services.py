@@ -6,16 +6,22 @@ from assurance.models import Visibility
 from meetings.models import Action, AgendaItem, Meeting
 
 
+@transaction.atomic
 def restrict_actions(*, item: AgendaItem) -> int:
     """Restrict every action of an item moving into the closed part, before the item itself.
 
-    The database refuses a closed item with public actions, so the order matters.
+    The database refuses a closed item with public actions, so the order matters. Each action
+    is saved on its own, not updated in bulk, so its history shows the change and who made it
+    and its version moves on: an edit form opened before the move is then refused as stale.
     """
-    return (
-        Action.objects.filter(item_id=item.pk)
-        .exclude(visibility=Visibility.RESTRICTED)
-        .update(visibility=Visibility.RESTRICTED)
+    actions = list(
+        Action.objects.select_for_update().filter(item_id=item.pk).exclude(visibility=Visibility.RESTRICTED)
     )
+    for action in actions:
+        action.visibility = Visibility.RESTRICTED
+        action._change_reason = f"Its agenda item ‘{item.title}’ moved into the closed part"[:100]
+        action.save()
+    return len(actions)
 
 
 @transaction.atomic

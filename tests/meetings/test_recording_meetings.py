@@ -140,3 +140,28 @@ def test_the_summary_lays_out_a_year_as_appendix_b(editor_client):
     page = editor_client.get(reverse("meetings:summary") + f"?body={body.pk}&year=2016").content.decode()
     assert "No meeting that month" in page
     assert "Child Sexual Exploitation" in page and "Ad hoc meeting" in page and "1.2" in page
+
+
+def test_moving_an_item_into_the_closed_part_restricts_its_actions_with_history(editor_client, editor):
+    item = make_item(title="Estates review")
+    action = make_action(item, description="Report the sale")
+    version = action.version
+    response = editor_client.post(
+        reverse("meetings:item_update", args=[item.pk]),
+        {
+            "number": item.number,
+            "title": item.title,
+            "kind": item.kind,
+            "visibility": "restricted",
+            "loaded_version": item.version,
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.visibility == Visibility.RESTRICTED
+    # A new version, so an edit form opened before the move is refused as stale.
+    assert action.version == version + 1
+    latest = action.history.latest()
+    assert latest.history_user == editor and latest.visibility == Visibility.RESTRICTED
+    page = editor_client.get(action.get_history_url()).content.decode()
+    assert "Performance Officer" in page and "moved into the closed part" in page

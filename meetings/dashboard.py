@@ -36,8 +36,9 @@ def _action(action: Action, day) -> dict:
 def snapshot(*, scope: Scope) -> dict:
     """Meetings held in the quarter, the action log as at its end, and the coverage gaps.
 
-    Seven queries whatever the data size: meetings, their items, objectives and commitments;
-    actions; the plan's commitments and the quarter's oversight schedule.
+    Eight queries whatever the data size: meetings, their items, objectives and commitments;
+    actions; the plan's commitments, the bodies overseeing them and the quarter's oversight
+    schedule.
     """
     organisation, period, restricted = scope.organisation, scope.period, scope.include_restricted
     day = selectors.as_at(period)
@@ -94,7 +95,12 @@ def snapshot(*, scope: Scope) -> dict:
             "scheduled": sum(r.scheduled for r in rows_coverage),
             "covered": sum(bool(r.items) for r in rows_coverage),
             "gaps": [
-                {"ref": r.commitment.ref, "text": r.commitment.text, "plan": r.commitment.plan.title}
+                {
+                    "ref": r.commitment.ref,
+                    "text": r.commitment.text,
+                    "plan": r.commitment.plan.title,
+                    "bodies": [b.name for b in r.bodies],
+                }
                 for r in rows_coverage
                 if r.is_gap
             ],

@@ -1,15 +1,27 @@
 """Edit forms for bodies, meetings, agenda items, actions and action updates."""
 
+from itertools import groupby
+
 from django import forms
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 
-from assurance.forms import VersionedModelForm
+from assurance.forms import Form, VersionedModelForm
 from assurance.models import Organisation, ReportingPeriod, Visibility
-from delivery_plans.models import Commitment, Objective
+from delivery_plans.models import Commitment, Objective, Plan
 from meetings import services
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Newest plan first, then as the plan prints them; the choices are grouped by objective in this order.
+COMMITMENT_ORDER = [
+    "-plan__start_year",
+    "plan__title",
+    "objective__order",
+    "objective__number",
+    "order",
+    "ref",
+]
 PART_CHOICES = [(Visibility.PUBLIC, "Open part"), (Visibility.RESTRICTED, "Closed part")]
 
 
@@ -20,6 +32,32 @@ def financial_year(day) -> int:
 def plan_filter(organisation, prefix: str = "") -> Q:
     """The plans an organisation owns or shares with its allies."""
     return Q(**{f"{prefix}plan__owner": organisation}) | Q(**{f"{prefix}plan__organisations": organisation})
+
+
+class CommitmentsByObjective(ModelChoiceIterator):
+    """Commitment choices in groups, one per plan objective, so a long plan reads as it is printed."""
+
+    def __iter__(self):
+        for objective, commitments in groupby(self.queryset, key=lambda c: c.objective):
+            label = f"{objective.plan}: {objective.number}. {objective.title}"
+            yield label, [self.choice(c) for c in commitments]
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes with a legend for each group of choices."""
+
+    template_name = "meetings/widgets/grouped_checkboxes.html"
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        base = (attrs or {}).get("id")
+        if base:
+            # Numbered straight through, not per group, so the first box is `<id>_0`: where the
+            # error summary links to.
+            options = [option for _, group, _ in groups for option in group]
+            for number, option in enumerate(options):
+                option["attrs"]["id"] = f"{base}_{number}"
+        return groups
 
 
 class OversightBodyForm(VersionedModelForm):
@@ -36,8 +74,9 @@ class OversightBodyForm(VersionedModelForm):
             "notes_published",
             "holds_to_account",
             "organisations",
+            "commitments",
         ]
-        widgets = {"organisations": forms.CheckboxSelectMultiple}
+        widgets = {"organisations": forms.CheckboxSelectMultiple, "commitments": GroupedCheckboxes}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +85,32 @@ class OversightBodyForm(VersionedModelForm):
         self.fields["objective"].label_from_instance = lambda o: f"{o.plan}: {o.number}. {o.title}"
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("owner", Organisation.objects.home())
+        commitments = self.fields["commitments"]
+        commitments.iterator = CommitmentsByObjective  # before the queryset, which makes the choices
+        owner = self._owner()
+        plans = Plan.objects.filter(Q(owner=owner) | Q(organisations=owner)) if owner else Plan.objects.none()
+        commitments.queryset = (
+            Commitment.objects.filter(plan__in=plans.values("pk"))
+            .select_related("plan", "objective__plan")
+            .order_by(*COMMITMENT_ORDER)
+        )
+        commitments.label_from_instance = lambda c: f"{c.ref} {c.text[:90]}"
+        commitments.help_text = "The commitments of the owner's delivery plans that this body oversees."
+        commitments.error_messages["invalid_choice"] = (
+            "Choose commitments of the owner's delivery plans; %(value)s belongs to another plan."
+        )
+
+    def _owner(self) -> Organisation | None:
+        """The owner the form is about: as submitted, else as saved or offered."""
+        if self.is_bound:
+            try:
+                return self.fields["owner"].clean(self.data.get(self.add_prefix("owner")))
+            except forms.ValidationError:
+                return None
+        if self.instance.owner_id is not None:
+            return self.instance.owner
+        owner = self.initial.get("owner")
+        return owner if isinstance(owner, Organisation) else None
 
     def clean(self):
         cleaned = super().clean()
@@ -76,6 +141,14 @@ class MeetingForm(VersionedModelForm):
             raise forms.ValidationError(
                 f"No reporting period covers {day:%-d %B %Y}: "
                 "give a date in a financial year the service reports on."
+            )
+        # The body is not a field of this form, so Django would not check the (body, date)
+        # constraint and the database would refuse the save.
+        clash = Meeting.objects.filter(body_id=self.instance.body_id, date=day).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                f"{self.instance.body} already has a meeting on {day:%-d %B %Y}: "
+                "edit that meeting, or give another date."
             )
         return day
 
@@ -180,3 +253,27 @@ class ActionUpdateForm(VersionedModelForm):
                 f"An update cannot be dated before the action was raised ({raised:%-d %B %Y})"
             )
         return day
+
+
+class CoverageChoiceForm(Form):
+    """The organisation and quarter the coverage page shows (a GET form: choosing writes nothing)."""
+
+    organisation = forms.ChoiceField(label="Organisation")
+    period = forms.ChoiceField(label="Quarter")
+
+    def __init__(self, *args, organisations=(), periods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.slug, o.short_name) for o in organisations]
+        self.fields["period"].choices = [(p.slug, p.label) for p in periods]
+
+
+class SummaryChoiceForm(Form):
+    """The body and financial year the holding-to-account summary shows (a GET form)."""
+
+    body = forms.ChoiceField(label="Body")
+    year = forms.ChoiceField(label="Financial year")
+
+    def __init__(self, *args, bodies=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = [(str(b.pk), b.name) for b in bodies]
+        self.fields["year"].choices = [(str(y), ReportingPeriod(start_year=y).year_label) for y in years]

@@ -56,6 +56,13 @@ class OversightBody(AuditedModel):
         related_name="oversight_bodies",
         help_text="The plan objective this body serves; leave empty for a cross-cutting body.",
     )
+    commitments = models.ManyToManyField(
+        "delivery_plans.Commitment",
+        blank=True,
+        related_name="oversight_bodies",
+        verbose_name="commitments overseen",
+        help_text="The delivery plan commitments this body oversees.",
+    )
     frequency = models.CharField(max_length=20, choices=Frequency, default=Frequency.MONTHLY)
     chair = models.CharField(
         max_length=200, blank=True, help_text="A role, e.g. 'Police and Crime Commissioner'."

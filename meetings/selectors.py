@@ -106,6 +106,11 @@ class CoverageRow:
     def is_gap(self) -> bool:
         return self.scheduled and not self.items
 
+    @property
+    def bodies(self) -> list[OversightBody]:
+        """The organisation's bodies that oversee the commitment: for a gap, who should have covered it."""
+        return list(self.commitment.oversight_bodies.all())
+
 
 def plans_q(organisation: Organisation, year: int) -> Q:
     return (Q(plan__owner=organisation) | Q(plan__organisations=organisation)) & Q(
@@ -126,12 +131,15 @@ def coverage(
     """Every commitment of the organisation's plans in force in the period, with the agenda
     items that scrutinised it in the period and whether the oversight schedule planned it.
 
-    Two queries, plus three for the items unless the caller already has them.
+    Three queries, plus three for the items unless the caller already has them.
     """
     year = period.start_year
+    bodies = OversightBody.objects.for_organisation(organisation).values("pk")
+    overseers = OversightBody.objects.filter(pk__in=bodies).order_by("name")
     commitments = list(
         Commitment.objects.filter(plans_q(organisation, year))
         .select_related("plan", "objective")
+        .prefetch_related(Prefetch("oversight_bodies", queryset=overseers))
         .distinct()
         .order_by("plan__title", "objective__order", "objective__number", "order", "ref")
     )
@@ -158,7 +166,8 @@ def coverage(
 
 
 def holding_to_account_year(*, body: OversightBody, start_year: int, include_restricted: bool) -> list[dict]:
-    """Appendix B: each month of a financial year with its meetings and their items."""
+    """Appendix B: every month of a financial year with its meetings and their items; a month
+    without a meeting record is there with no meetings, so the gap shows."""
     start, end = datetime.date(start_year, 4, 1), datetime.date(start_year + 1, 3, 31)
     meetings = list(
         body.meetings.filter(date__gte=start, date__lte=end).prefetch_related(
@@ -171,6 +180,5 @@ def holding_to_account_year(*, body: OversightBody, start_year: int, include_res
     months = []
     for month in MONTHS:
         year = start_year if month >= 4 else start_year + 1
-        if by_month[month]:
-            months.append({"month": datetime.date(year, month, 1), "meetings": by_month[month]})
+        months.append({"month": datetime.date(year, month, 1), "meetings": by_month[month]})
     return months

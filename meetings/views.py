@@ -4,13 +4,14 @@ on them, and panel members read only what the dashboard publishes."""
 import datetime
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from assurance.models import Organisation, ReportingPeriod
 from assurance.permissions import Access, access, can_see_restricted
 from assurance.views import ObjectDetailView, ObjectFormView, ObjectListView
+from delivery_plans.models import Commitment
 from meetings import forms, selectors, services
 from meetings.filters import ActionFilter, OversightBodyFilter
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
@@ -35,7 +36,13 @@ class BodyListView(ObjectListView):
 class BodyDetailView(ObjectDetailView):
     model = OversightBody
     template_name = "meetings/body_detail.html"
-    queryset = OversightBody.objects.select_related("owner", "objective").prefetch_related("organisations")
+    queryset = OversightBody.objects.select_related("owner", "objective").prefetch_related(
+        "organisations",
+        Prefetch(
+            "commitments",
+            queryset=Commitment.objects.select_related("plan", "objective").order_by(*forms.COMMITMENT_ORDER),
+        ),
+    )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -178,14 +185,19 @@ def summary(request):
     bodies = list(OversightBody.objects.order_by("-holds_to_account", "name"))
     body = next((b for b in bodies if str(b.pk) == request.GET.get("body")), bodies[0] if bodies else None)
     months = body.meetings.dates("date", "month") if body else []
-    years = sorted({forms.financial_year(month) for month in months}, reverse=True)
+    meeting_years = {forms.financial_year(month) for month in months}
+    # Years the service reports on, from the existing periods: reading this page creates none.
+    period_years = set(ReportingPeriod.objects.values_list("start_year", flat=True))
+    years = sorted(meeting_years | period_years, reverse=True)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
     if year not in years:
-        year = years[0] if years else forms.financial_year(datetime.date.today())
+        default = max(meeting_years) if meeting_years else None
+        year = default or (years[0] if years else forms.financial_year(datetime.date.today()))
     context = {
-        "bodies": bodies,
+        "form": forms.SummaryChoiceForm(
+            bodies=bodies, years=years, initial={"body": str(body.pk) if body else "", "year": str(year)}
+        ),
         "body": body,
-        "years": years,
         "year": year,
         "year_label": ReportingPeriod(start_year=year).label,
         "months": selectors.holding_to_account_year(
@@ -224,9 +236,15 @@ def coverage(request):
         else []
     )
     context = {
+        "form": forms.CoverageChoiceForm(
+            organisations=organisations,
+            periods=periods,
+            initial={
+                "organisation": organisation.slug if organisation else "",
+                "period": period.slug if period else "",
+            },
+        ),
         "organisation": organisation,
-        "organisations": organisations,
-        "periods": periods,
         "period": period,
         "rows": rows,
         "gaps": [r for r in rows if r.is_gap],

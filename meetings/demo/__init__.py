@@ -1,9 +1,11 @@
 """Demo data for the meetings area: the glossary of oversight bodies, the 2016/17
 holding-to-account meetings (Appendix B) and a Corporate Governance Board with open and
 closed parts and an action log. Runs after the delivery plans' loader, so it links agenda
-items to the demo commitments by ref and to objectives by short name."""
+items to the demo commitments by ref and to objectives by short name, and each body to the
+commitments whose oversight column names it."""
 
 import datetime
+import re
 from pathlib import Path
 
 from django.db.models import Q
@@ -51,6 +53,26 @@ def _body(owner: Organisation, row: dict, objectives: dict, allies: list) -> Ove
     if row.get("shared_with_allies"):
         body.organisations.set(allies)
     return body
+
+
+def _normal(text: str) -> str:
+    # The plan writes "Victims' Board" and "Comms & ...": compare without case, apostrophes or '&'.
+    text = text.casefold().replace("&", " and ").replace("'", "").replace("\u2019", "")
+    return " ".join(text.split())
+
+
+def _name_pattern(names: list[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(_normal(n)) for n in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _oversight_links(bodies: list[tuple[OversightBody, dict]], commitments: dict) -> None:
+    """Link each body to the commitments whose oversight mechanism text names it; a
+    commitment's text may name several bodies."""
+    texts = [(c, _normal(c.oversight_mechanism)) for c in commitments.values() if c.oversight_mechanism]
+    for body, row in bodies:
+        pattern = _name_pattern([row["name"], *row.get("also_named", [])])
+        body.commitments.set([c for c, text in texts if pattern.search(text)])
 
 
 def _meetings(body: OversightBody, rows: list[dict], objectives: dict, commitments: dict) -> None:
@@ -118,6 +140,7 @@ def load_demo(*, context: DemoContext) -> None:
         objectives, commitments = _links(owner, 2016)
         allies = list(owner.allies.all())
         bodies = {row["name"]: _body(owner, row, objectives, allies) for row in glossary}
+        _oversight_links([(bodies[row["name"]], row) for row in glossary], commitments)
         _meetings(bodies[hta["body"]], hta["meetings"], objectives, commitments)
         board = _body(owner, cgb["body"], objectives, allies)
         _meetings(board, cgb["meetings"], objectives, commitments)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meetings.models import Action, AgendaItem, Meeting
+from meetings.models import Action, AgendaItem, Meeting, OversightBody
 from tests.factories import make_period
 from tests.meetings.factories import make_body, make_commitment, make_item, make_meeting, make_plan
 
@@ -96,3 +96,49 @@ def test_a_stale_edit_of_a_meeting_is_refused(editor_client):
     assert response.status_code == 409
     meeting.refresh_from_db()
     assert meeting.summary == "First"
+
+
+def test_a_second_meeting_of_a_body_on_the_same_date_is_refused(editor_client):
+    meeting = make_meeting(date=datetime.date(2016, 10, 12))
+    response = editor_client.post(
+        reverse("meetings:meeting_create", args=[meeting.body.pk]), {"date": "2016-10-12", "status": "held"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_date"' in page and "already has a meeting on 12 October 2016" in page
+    assert Meeting.objects.count() == 1
+
+
+def test_another_body_may_meet_on_the_same_date(editor_client):
+    meeting = make_meeting(date=datetime.date(2016, 10, 12))
+    other = make_body(owner=meeting.body.owner)
+    response = editor_client.post(
+        reverse("meetings:meeting_create", args=[other.pk]), {"date": "2016-10-12", "status": "held"}
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.filter(date=datetime.date(2016, 10, 12)).count() == 2
+
+
+def test_moving_a_meeting_onto_another_meetings_date_is_refused_but_keeping_its_own_is_not(editor_client):
+    body = make_body()
+    make_meeting(body, datetime.date(2016, 10, 12))
+    november = make_meeting(body, datetime.date(2016, 11, 9))
+    url = reverse("meetings:meeting_update", args=[november.pk])
+    data = {"status": "held", "loaded_version": november.version}
+    response = editor_client.post(url, data | {"date": "2016-10-12"})
+    assert response.status_code == 200
+    assert "already has a meeting on 12 October 2016" in response.content.decode()
+    assert editor_client.post(url, data | {"date": "2016-11-09", "summary": "Kept"}).status_code == 302
+    november.refresh_from_db()
+    assert (november.date, november.summary) == (datetime.date(2016, 11, 9), "Kept")
+
+
+def test_a_second_body_of_the_same_name_is_refused(editor_client):
+    body = make_body(name="Victims Board")
+    response = editor_client.post(
+        reverse("meetings:create"),
+        {"owner": body.owner.pk, "name": "Victims Board", "frequency": "quarterly"},
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert OversightBody.objects.count() == 1

@@ -88,6 +88,46 @@ class ProgressUpdateForm(RagFormMixin, VersionedModelForm):
         return cleaned
 
 
+class ScheduleForm(Form):
+    """One financial year of the frequency-of-oversight grid: for each commitment and quarter,
+    a tick and the body overseeing it. A year at a time keeps the number of fields well under
+    what a request may carry (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+
+    fingerprint = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "This page is out of date: reload it and make your changes again."},
+    )
+
+    def __init__(self, *args, commitments, quarters, **kwargs):
+        super().__init__(*args, **kwargs)
+        for commitment in commitments:
+            for quarter in quarters:
+                name = self.cell_name(commitment, quarter)
+                where = f"{commitment.ref} in {quarter.label}"
+                self.fields[name] = forms.BooleanField(required=False, label=f"Oversight of {where}")
+                self.fields[f"{name}-body"] = forms.CharField(
+                    required=False, max_length=200, label=f"Body overseeing {where}"
+                )
+
+    @staticmethod
+    def cell_name(commitment, quarter) -> str:
+        return f"c{commitment.pk}-p{quarter.pk}"
+
+    def cell(self, commitment, quarter) -> dict:
+        """What the grid shows in one cell: the tick and the body, as loaded or as submitted."""
+        name = self.cell_name(commitment, quarter)
+        tick, body = self[name], self[f"{name}-body"]
+        return {
+            "name": name,
+            "id": tick.auto_id,
+            "body_id": body.auto_id,
+            "checked": bool(tick.value()),
+            "body": body.value() or "",
+            "errors": body.errors,
+            "where": f"{commitment.ref} in {quarter.label}",
+        }
+
+
 class ImportForm(Form):
     KINDS = [("commitments", "Commitments"), ("updates", "A quarter's progress updates")]
 

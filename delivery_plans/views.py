@@ -1,6 +1,9 @@
 """Pages of the delivery plan: plans, the overview by objective, commitments and their
 quarterly updates, the oversight schedule, measures, and import and export."""
 
+import hashlib
+import json
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -15,7 +18,13 @@ from assurance.permissions import Access, access
 from assurance.views import AccessMixin, ObjectDetailView, ObjectFormView, ObjectListView
 from delivery_plans import charts, selectors, spreadsheets
 from delivery_plans.filters import CommitmentFilter
-from delivery_plans.forms import CommitmentForm, ImportForm, ProgressUpdateForm, plan_quarters
+from delivery_plans.forms import (
+    CommitmentForm,
+    ImportForm,
+    ProgressUpdateForm,
+    ScheduleForm,
+    plan_quarters,
+)
 from delivery_plans.models import Commitment, OversightScheduleEntry, Plan, ProgressUpdate
 
 
@@ -135,39 +144,113 @@ class ProgressUpdateFormView(ObjectFormView):
         return context
 
 
-@require_http_methods(["GET", "POST"])
-@access(Access.EDIT)
-def schedule(request, pk: int):
-    """The frequency-of-oversight grid: commitments by the quarters of the plan's term."""
-    plan = get_object_or_404(Plan, pk=pk)
-    quarters = list(plan_quarters(plan))
+def _schedule_state(plan: Plan, quarters: list[ReportingPeriod]):
+    """The plan's commitments, their entries in the given quarters, and a fingerprint of both:
+    any tick, untick, change of body or commitment added or removed changes the fingerprint."""
     commitments = list(plan.commitments.select_related("objective"))
     entries = {
         (e.commitment_id, e.period_id): e
-        for e in OversightScheduleEntry.objects.filter(commitment__plan=plan)
+        for e in OversightScheduleEntry.objects.filter(commitment__plan=plan, period__in=quarters)
     }
-    if request.method == "POST":
-        wanted = {
-            (c.pk, q.pk)
-            for c in commitments
-            for q in quarters
-            if request.POST.get(f"c{c.pk}-p{q.pk}") == "on"
-        }
-        with transaction.atomic():
-            gone = [e.pk for key, e in entries.items() if key not in wanted]
-            for entry in OversightScheduleEntry.objects.filter(pk__in=gone):
-                entry.delete()  # one by one, so each removal is in the history
-            for commitment_id, period_id in wanted - set(entries):
-                OversightScheduleEntry.objects.create(commitment_id=commitment_id, period_id=period_id)
-        messages.success(request, "Oversight schedule saved")
-        return HttpResponseRedirect(reverse("delivery_plans:schedule", args=[plan.pk]))
-    rows = [{"commitment": c, "cells": [(q, (c.pk, q.pk) in entries) for q in quarters]} for c in commitments]
-    years = [(y, [q for q in quarters if q.start_year == y]) for y in plan.years]
+    state = [sorted(c.pk for c in commitments), sorted((e.pk, e.version) for e in entries.values())]
+    fingerprint = hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
+    return commitments, entries, fingerprint
+
+
+def _schedule_year(request, years: list[int]) -> int | None:
+    """The financial year asked for (?year=2016), else the current one within the term, else the first."""
+    if not years:
+        return None
+    asked = request.GET.get("year")
+    if asked is not None:
+        if not asked.isdigit() or int(asked) not in years:
+            raise Http404("No such year in the plan's term")
+        return int(asked)
+    today = timezone.localdate()
+    current = today.year if today.month >= 4 else today.year - 1
+    return current if current in years else years[0]
+
+
+@require_http_methods(["GET", "POST"])
+@access(Access.EDIT)
+def schedule(request, pk: int):
+    """The frequency-of-oversight grid, one financial year at a time: commitments by quarter,
+    each tick with the body that oversees it. Only quarters already recorded are offered."""
+    plan = get_object_or_404(Plan, pk=pk)
+    all_quarters = list(plan_quarters(plan))
+    years = sorted({q.start_year for q in all_quarters})
+    year = _schedule_year(request, years)
+    quarters = [q for q in all_quarters if q.start_year == year]
+    commitments, entries, fingerprint = _schedule_state(plan, quarters)
+    status, conflict = 200, ""
+    if request.method == "POST" and year is not None:
+        form = ScheduleForm(request.POST, commitments=commitments, quarters=quarters)
+        if form.is_valid():
+            with transaction.atomic():
+                # One schedule save at a time per plan, so two cannot both pass the check below.
+                Plan.objects.select_for_update().filter(pk=plan.pk).first()
+                commitments, entries, fingerprint = _schedule_state(plan, quarters)
+                if form.cleaned_data["fingerprint"] == fingerprint:
+                    _save_schedule(form, commitments, quarters, entries)
+                    messages.success(request, f"Oversight schedule for {quarters[0].year_label} saved")
+                    return HttpResponseRedirect(
+                        reverse("delivery_plans:schedule", args=[plan.pk]) + f"?year={year}"
+                    )
+            # Someone saved this year's schedule after the page was loaded: show theirs.
+            form = ScheduleForm(
+                initial=_schedule_initial(entries, fingerprint), commitments=commitments, quarters=quarters
+            )
+            conflict = (
+                "Someone else changed this year's oversight schedule after you opened this page. "
+                "Your changes were not saved: the grid below shows the schedule as it is now; "
+                "make your changes again."
+            )
+            status = 409
+        else:
+            status = 400
+    else:
+        form = ScheduleForm(
+            initial=_schedule_initial(entries, fingerprint), commitments=commitments, quarters=quarters
+        )
+    rows = [{"commitment": c, "cells": [form.cell(c, q) for q in quarters]} for c in commitments]
     return render(
         request,
         "delivery_plans/schedule.html",
-        {"plan": plan, "quarters": quarters, "rows": rows, "years": [y for y in years if y[1]]},
+        {
+            "plan": plan,
+            "form": form,
+            "year": year,
+            "years": [(y, ReportingPeriod(start_year=y).year_label) for y in years],
+            "quarters": quarters,
+            "rows": rows,
+            "conflict": conflict,
+        },
+        status=status,
     )
+
+
+def _schedule_initial(entries, fingerprint: str) -> dict:
+    initial = {"fingerprint": fingerprint}
+    for (commitment_id, period_id), entry in entries.items():
+        initial[f"c{commitment_id}-p{period_id}"] = True
+        initial[f"c{commitment_id}-p{period_id}-body"] = entry.body_name
+    return initial
+
+
+def _save_schedule(form, commitments, quarters, entries) -> None:
+    """Each addition, change of body and removal saved one by one, so each is in the history."""
+    for commitment in commitments:
+        for quarter in quarters:
+            name = form.cell_name(commitment, quarter)
+            ticked, body = form.cleaned_data[name], form.cleaned_data[f"{name}-body"].strip()
+            entry = entries.get((commitment.pk, quarter.pk))
+            if ticked and entry is None:
+                OversightScheduleEntry.objects.create(commitment=commitment, period=quarter, body_name=body)
+            elif ticked and entry.body_name != body:
+                entry.body_name = body
+                entry.save()
+            elif not ticked and entry is not None:
+                entry.delete()
 
 
 @require_GET

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assurance.models import Organisation, Rag
+from assurance.models import Organisation, Rag, ReportingPeriod
 from delivery_plans.models import Commitment, OversightScheduleEntry, ProgressUpdate
 from tests.delivery_plans.factories import make_commitment, make_objective, make_plan, make_update
 from tests.factories import make_organisation, make_period
@@ -186,14 +186,104 @@ def test_an_editor_adds_a_commitment_and_a_duplicate_ref_is_refused(editor_clien
     assert Commitment.objects.get(ref="1.2").plan == objective.plan
 
 
-def test_the_oversight_schedule_grid_saves_the_ticked_quarters(editor_client):
+def schedule_data(response, **cells) -> dict:
+    """The grid's form as loaded, with the given cells changed ({name: True/False/"body"})."""
+    form = response.context["form"]
+    data = {"fingerprint": form.initial["fingerprint"]}
+    for name in form.fields:
+        if name.endswith("-body"):
+            data[name] = form.initial.get(name, "")
+        elif name != "fingerprint" and form.initial.get(name):
+            data[name] = "on"
+    for name, value in cells.items():
+        if value is False:
+            data.pop(name, None)
+        elif value is True:
+            data[name] = "on"
+        else:
+            data[name] = value
+    return data
+
+
+def test_the_oversight_schedule_grid_saves_the_ticked_quarters_and_their_body(editor_client):
     c = make_commitment()
     q3, q4 = make_period(2016, 3), make_period(2016, 4)
     OversightScheduleEntry.objects.create(commitment=c, period=q3)
     url = reverse("delivery_plans:schedule", args=[c.plan.pk])
-    assert f'name="c{c.pk}-p{q3.pk}" id="c{c.pk}-p{q3.pk}" checked' in editor_client.get(url).content.decode()
-    assert editor_client.post(url, {f"c{c.pk}-p{q4.pk}": "on"}).status_code == 302
-    assert list(OversightScheduleEntry.objects.values_list("period__quarter", flat=True)) == [4]
+    response = editor_client.get(url)
+    assert f'name="c{c.pk}-p{q3.pk}" id="id_c{c.pk}-p{q3.pk}" checked' in response.content.decode()
+    data = schedule_data(
+        response, **{f"c{c.pk}-p{q3.pk}": False, f"c{c.pk}-p{q4.pk}": True, f"c{c.pk}-p{q4.pk}-body": "PCB"}
+    )
+    assert editor_client.post(url, data).status_code == 302
+    entry = OversightScheduleEntry.objects.get()
+    assert (entry.period, entry.body_name) == (q4, "PCB")
+    assert 'value="PCB"' in editor_client.get(url).content.decode()
+    # A body changed on its own is saved too, and kept in the history.
+    response = editor_client.get(url)
+    assert (
+        editor_client.post(url, schedule_data(response, **{f"c{c.pk}-p{q4.pk}-body": "Board"})).status_code
+        == 302
+    )
+    entry.refresh_from_db()
+    assert (entry.body_name, entry.history.count()) == ("Board", 2)
+
+
+def test_a_schedule_saved_by_someone_else_meanwhile_is_not_undone(editor_client):
+    c = make_commitment()
+    q3, q4 = make_period(2016, 3), make_period(2016, 4)
+    url = reverse("delivery_plans:schedule", args=[c.plan.pk])
+    mine = editor_client.get(url)  # loaded before the other editor saves
+    theirs = editor_client.get(url)
+    assert editor_client.post(url, schedule_data(theirs, **{f"c{c.pk}-p{q3.pk}": True})).status_code == 302
+    response = editor_client.post(url, schedule_data(mine, **{f"c{c.pk}-p{q4.pk}": True}))
+    assert response.status_code == 409
+    assert "Someone else changed this year" in response.content.decode()
+    assert list(OversightScheduleEntry.objects.values_list("period", flat=True)) == [q3.pk]
+    # The page shows the schedule as it now is, ready to be changed again.
+    assert f'name="c{c.pk}-p{q3.pk}" id="id_c{c.pk}-p{q3.pk}" checked' in response.content.decode()
+    assert editor_client.post(url, schedule_data(response, **{f"c{c.pk}-p{q4.pk}": True})).status_code == 302
+    assert OversightScheduleEntry.objects.count() == 2
+
+
+def test_the_schedule_is_edited_a_year_at_a_time_within_the_field_limit(editor_client, settings):
+    plan = make_plan(start_year=2016, end_year=2020)
+    objective = make_objective(plan)
+    commitments = [make_commitment(objective, ref=f"1.{n}") for n in range(60)]
+    quarters = {(y, q): make_period(y, q) for y in plan.years for q in (1, 2, 3, 4)}
+    elsewhere = OversightScheduleEntry.objects.create(commitment=commitments[0], period=quarters[2016, 1])
+    url = reverse("delivery_plans:schedule", args=[plan.pk])
+    response = editor_client.get(url, {"year": 2018})
+    assert [q.label for q in response.context["quarters"]] == [f"2018/19 Q{n}" for n in (1, 2, 3, 4)]
+    ticks = {f"c{c.pk}-p{quarters[2018, q].pk}": True for c in commitments for q in (1, 2, 3, 4)}
+    data = schedule_data(response, **ticks)
+    assert len(data) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = editor_client.post(f"{url}?year=2018", data)
+    assert response.status_code == 302 and response["Location"].endswith("?year=2018")
+    assert OversightScheduleEntry.objects.filter(period__start_year=2018).count() == 240
+    assert OversightScheduleEntry.objects.filter(pk=elsewhere.pk).exists()  # other years untouched
+    assert editor_client.get(url, {"year": 2030}).status_code == 404
+
+
+def test_a_body_name_too_long_is_refused_and_nothing_saved(editor_client):
+    c = make_commitment()
+    q3 = make_period(2016, 3)
+    url = reverse("delivery_plans:schedule", args=[c.plan.pk])
+    data = schedule_data(
+        editor_client.get(url), **{f"c{c.pk}-p{q3.pk}": True, f"c{c.pk}-p{q3.pk}-body": "x" * 201}
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 400
+    assert "at most 200 characters" in response.content.decode()
+    assert not OversightScheduleEntry.objects.exists()
+
+
+def test_the_schedule_page_records_no_quarter(editor_client):
+    plan = make_plan()
+    ReportingPeriod.objects.all().delete()
+    response = editor_client.get(reverse("delivery_plans:schedule", args=[plan.pk]))
+    assert response.status_code == 200 and "no schedule to edit" in response.content.decode()
+    assert not ReportingPeriod.objects.exists()
 
 
 def test_the_panel_cannot_change_the_oversight_schedule(panel_client):

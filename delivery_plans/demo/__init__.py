@@ -198,6 +198,8 @@ def _load_schedule(plan, data, commitments, periods) -> None:
 
 
 def _load_measures(plan, rows, objectives, periods) -> None:
+    existing = {(v.measure_id, v.period_id): v for v in MeasureValue.objects.filter(measure__plan=plan)}
+    new = []
     for order, row in enumerate(rows, start=1):
         measure = _upsert(
             Measure,
@@ -211,9 +213,13 @@ def _load_measures(plan, rows, objectives, periods) -> None:
             },
         )
         for value in row.get("values", []):
-            _upsert(
-                MeasureValue,
-                measure=measure,
-                period=_period(periods, value["period"]),
-                defaults={k: _decimal(value.get(k)) for k in ("value", "target", "baseline")},
-            )
+            period = _period(periods, value["period"])
+            fields = {k: _decimal(value.get(k)) for k in ("value", "target", "baseline")}
+            saved = existing.get((measure.pk, period.pk))
+            if saved is None:
+                new.append(MeasureValue(measure=measure, period=period, **fields))
+            elif any(getattr(saved, k) != v for k, v in fields.items()):
+                for name, v in fields.items():
+                    setattr(saved, name, v)
+                saved.save()
+    bulk_create_with_history(new, MeasureValue)

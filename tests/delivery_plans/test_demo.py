@@ -1,13 +1,14 @@
 """The demo delivery plan: every commitment of Appendix A, four quarters, idempotent."""
 
 import pytest
+from django.urls import reverse
 
 from assurance.demo import load_core
 from assurance.models import Rag
 from assurance.registry import Scope
 from delivery_plans.dashboard import snapshot
 from delivery_plans.demo import load_demo
-from delivery_plans.models import Commitment, OversightScheduleEntry, ProgressUpdate
+from delivery_plans.models import Commitment, Measure, MeasureValue, OversightScheduleEntry, ProgressUpdate
 from tests.factories import make_period
 
 pytestmark = pytest.mark.django_db
@@ -59,12 +60,37 @@ def test_loading_the_demo_twice_changes_nothing_and_each_copy_has_its_own_plan(c
         ProgressUpdate.objects.count(),
         OversightScheduleEntry.objects.count(),
     )
-    history = Commitment.history.count()
+    history = (Commitment.history.count(), MeasureValue.history.count())
     load_demo(context=context)
     assert (
         Commitment.objects.count(),
         ProgressUpdate.objects.count(),
         OversightScheduleEntry.objects.count(),
     ) == counts
-    assert Commitment.history.count() == history
+    assert (Commitment.history.count(), MeasureValue.history.count()) == history
     assert Commitment.objects.filter(plan__owner=context.copies[0]).count() == counts[0] // 2
+
+
+def test_every_demo_measure_has_a_figure_for_each_quarter_of_2016_17(context, editor_client):
+    plan = context.home.owned_plans.get()
+    measures = list(Measure.objects.filter(plan=plan).prefetch_related("values__period"))
+    assert len(measures) == 13
+    for measure in measures:
+        quarters = {v.period.label for v in measure.values.all() if v.value is not None}
+        assert {f"2016/17 Q{n}" for n in (1, 2, 3, 4)} <= quarters, measure.name
+    hate = MeasureValue.objects.get(measure__plan=plan, measure__name__startswith="Hate", period__quarter=2)
+    assert (hate.value, hate.baseline, hate.period.start_year) == (173, 106, 2016)
+    page = editor_client.get(reverse("delivery_plans:measures", args=[plan.pk])).content.decode()
+    assert page.count("<polyline") == 13
+
+
+def test_the_alliance_plan_is_on_warwickshires_dashboard(context):
+    warwickshire = context.organisations["warwickshire-opcc"]
+    data = snapshot(scope=Scope(organisation=warwickshire, period=make_period(2016, 3)))
+    # Each copy OPCC of a scaled demo keeps Warwickshire as its ally, so each plan is listed.
+    owned = {plan.pk for owner in context.owners for plan in owner.owned_plans.all()}
+    assert {p["id"] for p in data["plans"]} == owned and len(data["plans"]) == len(owned)
+    refs = {i["key"].split(":")[2] for i in data["items"]}
+    assert (
+        "2.8" in refs and "1.1" in refs and "A.1" not in refs
+    )  # the PCC's own commitments are West Mercia's

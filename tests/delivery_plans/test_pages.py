@@ -323,3 +323,13 @@ def test_the_measures_page_draws_the_trend_as_svg_beside_its_numbers(editor_clie
     assert page.count("<circle") == 2 and "stroke-dasharray" in page  # two points and the target line
     assert ">173<" in page and ">106<" in page, page[page.index("<tbody") :][:1500]
     assert ">2.50<" in page
+
+
+@pytest.mark.parametrize("name", ["plans", "plan", "schedule", "measures", "list", "detail", "update_create"])
+def test_no_page_records_a_quarter_when_it_is_opened(editor_client, name):
+    commitment = make_commitment()
+    ReportingPeriod.objects.all().delete()
+    args = {"plan": [commitment.plan.pk], "schedule": [commitment.plan.pk], "measures": [commitment.plan.pk]}
+    args |= {"detail": [commitment.pk], "update_create": [commitment.pk]}
+    assert editor_client.get(reverse(f"delivery_plans:{name}", args=args.get(name, []))).status_code == 200
+    assert not ReportingPeriod.objects.exists()

@@ -1,6 +1,7 @@
 """The shared views: each area's pages are these with a few attributes set."""
 
 from django.apps import apps
+from django.db import IntegrityError, transaction
 from django.contrib import messages
 from django.forms import modelform_factory
 from django.http import Http404, HttpResponseRedirect
@@ -85,7 +86,17 @@ class ObjectFormView(AccessMixin, UpdateView):
         # Links (many-to-many) are not columns of the history record: say how they changed.
         form.instance._change_reason = many_to_many_change_reason(form) or None
         if self.adding:
-            self.object = form.save()
+            try:
+                with transaction.atomic():
+                    self.object = form.save()
+            except IntegrityError:
+                # The form's own checks passed, so someone saved a clashing record meanwhile.
+                form.add_error(
+                    None,
+                    "Someone saved a record that clashes with this one (for example the same date or "
+                    "reference) while you were filling in the form. Nothing was saved: check and try again.",
+                )
+                return render(self.request, self.template_name, self.get_context_data(form=form), status=409)
         else:
             try:
                 save_versioned(

@@ -146,3 +146,27 @@ def test_two_errors_on_one_field_share_one_error_message_id(admin_client):
     )
     page = response.content.decode()
     assert page.count('id="id_slug-error"') == 1
+
+
+def test_a_record_that_clashes_with_one_saved_meanwhile_is_refused_without_an_error_page(admin_client):
+    data = form_data(make_organisation(), name="Clash Office", slug="clash")
+    data.pop("loaded_version")
+    # Saved between the form's checks and its save: the database's unique rule refuses it.
+    Organisation.objects.filter(slug="clash").delete()
+    from django.db.models.signals import pre_save
+
+    def sneak_in(sender, instance, **kwargs):
+        if instance.pk is None and instance.slug == "clash":
+            pre_save.disconnect(sneak_in, sender=Organisation)
+            Organisation.objects.create(name="Clash Office", short_name="x", slug="clash")
+
+    pre_save.connect(sneak_in, sender=Organisation)
+    try:
+        response = admin_client.post(reverse("organisation_create"), data)
+    finally:
+        pre_save.disconnect(sneak_in, sender=Organisation)
+    assert response.status_code == 409
+    assert "clashes with this one" in response.content.decode()
+    # The stand-in for the other person's record ran inside the refused save, so it went too:
+    # what matters is that this form saved nothing and the editor got a clear page, not a 500.
+    assert not Organisation.objects.filter(slug="clash").exists()

@@ -1,8 +1,8 @@
 """The shared views: each area's pages are these with a few attributes set."""
 
 from django.apps import apps
-from django.db import IntegrityError, transaction
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render

@@ -135,7 +135,7 @@ def many_to_many_change_reason(form) -> str:
             label = str(model_field.verbose_name).capitalize()
             shown_before = ", ".join(sorted(before)) or "(none)"
             parts.append(f"{label}: {shown_before} → {', '.join(sorted(after)) or '(none)'}")
-    return "; ".join(parts)[:100]
+    return "; ".join(parts)
 
 
 def changes_since(obj: AuditedModel, version: int) -> list[HistoryEntry]:

@@ -177,6 +177,11 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = ["pdf", "png", "woff2"]
 
 # Uploaded spreadsheets are read in memory; the importers state this limit to users.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Grids such as a plan year's oversight schedule post a field per cell.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# History change reasons hold how links changed (which commitments an item covers...): no
+# 100-character limit.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Security: the production values are the defaults whenever DEBUG is off.

@@ -4,6 +4,7 @@ oversight schedule and the measures that show whether the plan is working."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from assurance.models import AuditedModel, RagQuerySet, RagRatedModel
 
@@ -130,7 +131,8 @@ class Commitment(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ref} {self.text[:80]}"
+        # Short enough for lists and history titles; cut at a word, and say so.
+        return f"{self.ref} {Truncator(self.text).chars(80)}"
 
     def get_absolute_url(self) -> str:
         return reverse("delivery_plans:detail", args=[self.pk])

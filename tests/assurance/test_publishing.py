@@ -317,6 +317,9 @@ def test_a_first_publication_of_an_earlier_quarter_is_compared_with_the_quarter_
     assert second.compared_with == str(Publication.objects.get(period=q1))
 
 
+# The worker closes and reopens database connections between tasks, as a long-running process
+# should, so this test runs on committed data rather than inside a rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
 def test_in_production_the_paper_is_made_by_the_database_backed_worker(settings, panel_client, home, quarter):
     from io import StringIO
 

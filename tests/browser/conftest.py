@@ -69,3 +69,15 @@ def sign_in(driver, live_server, username: str) -> None:
     driver.find_element(By.ID, "id_username").send_keys(username)
     driver.find_element(By.ID, "id_password").send_keys(DEMO_PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait_for_page(driver, away_from="/sign-in/")
+
+
+def wait_for_page(driver, *, away_from: str) -> None:
+    """Wait until the browser has left a page and finished loading the next one."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 15).until(
+        lambda d: (
+            away_from not in d.current_url and d.execute_script("return document.readyState") == "complete"
+        )
+    )

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assurance import registry
 from assurance.models import Publication
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_for_page
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -56,8 +56,10 @@ def test_a_form_with_errors_meets_wcag_22_aa_and_links_each_error_to_its_field(b
     from selenium.webdriver.common.by import By
 
     browser.get(live_server.url + reverse("login"))
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert browser.title.startswith("Error: ") or "There is a problem" in browser.page_source
+    WebDriverWait(browser, 15).until(lambda d: "There is a problem" in d.page_source)
     assert axe_violations(browser) == []
 
 
@@ -81,6 +83,7 @@ def test_the_service_works_by_keyboard_without_javascript(browser_without_js, li
     password = driver.find_element(By.ID, "id_password")
     password.send_keys(DEMO_PASSWORD)
     password.send_keys(Keys.ENTER)
+    wait_for_page(driver, away_from="/sign-in/")
     assert "Governance dashboard" in driver.page_source and "Sign out" in driver.page_source
 
     # Every control in the page is reachable with Tab alone, in order, and each shows focus.

@@ -115,6 +115,12 @@ class RagFormMixin:
     def clean(self):
         cleaned = super().clean()
         rag = cleaned.get("rag")
-        if rag and Rag.needs_reason(rag) and not (cleaned.get("rag_reason") or "").strip():
+        reason_already_wrong = "rag_reason" in self.errors
+        if (
+            rag
+            and Rag.needs_reason(rag)
+            and not reason_already_wrong
+            and not (cleaned.get("rag_reason") or "").strip()
+        ):
             self.add_error("rag_reason", f"Give a reason for the {Rag(rag).label} rating")
         return cleaned

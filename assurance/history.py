@@ -8,6 +8,7 @@ from itertools import islice
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from assurance.models import AuditedModel, user_display
 
@@ -64,7 +65,7 @@ def _field_changes(model, newer, older, related) -> list[FieldChange]:
             continue
         changes.append(
             FieldChange(
-                label=str(model_field.verbose_name).capitalize(),
+                label=capfirst(str(model_field.verbose_name)),
                 before=display_value(model_field, before, related) if older is not None else "",
                 after=display_value(model_field, after, related),
             )
@@ -132,7 +133,7 @@ def many_to_many_change_reason(form) -> str:
             else set()
         )
         if before != after:
-            label = str(model_field.verbose_name).capitalize()
+            label = capfirst(str(model_field.verbose_name))
             shown_before = ", ".join(sorted(before)) or "(none)"
             parts.append(f"{label}: {shown_before} → {', '.join(sorted(after)) or '(none)'}")
     return "; ".join(parts)

@@ -177,3 +177,18 @@ def format_html_join_safe(parts) -> str:
 
     # Each part was built by format_html, so its values are already escaped.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+@register.filter
+def as_date(value, style: str = "j F Y") -> str:
+    """An ISO date string from a snapshot ('2016-10-11') as people write it ('11 October 2016')."""
+    import datetime
+
+    from django.utils.dateformat import format as date_format
+
+    if isinstance(value, datetime.date):
+        return date_format(value, style)
+    try:
+        return date_format(datetime.date.fromisoformat(str(value)[:10]), style)
+    except ValueError:
+        return value or ""

@@ -17,8 +17,16 @@ class FrameworkFileError(ValueError):
     """The framework file does not have the expected shape; the message says where."""
 
 
-class YearAlreadyStarted(Exception):
+class YearStartRefused(Exception):
+    """The next financial year cannot be started; the message says why."""
+
+
+class YearAlreadyStarted(YearStartRefused):
     """The next financial year already has assessments for this organisation."""
+
+
+class NothingToCopy(YearStartRefused):
+    """The year has no assessments for this organisation, so there is nothing to start from."""
 
 
 def _text(row: dict, key: str, where: str, *, max_length: int) -> str:
@@ -142,15 +150,26 @@ def follow_on_direction_refresh(*, assessment: Assessment) -> None:
 def year_start_next(*, owner: Organisation, year: ReportingPeriod) -> tuple[ReportingPeriod, int]:
     """Copy a year's assessments and evidence into the next year as a draft, not rated.
 
-    Refuses when the next year already has any assessment for this organisation, so a
-    double submission cannot make two drafts. Returns the new year and how many were copied.
+    Refuses when the year has no assessments for this organisation (an empty draft would
+    only hide that nothing was assessed), and when the next year already has any, so a
+    double submission cannot make two drafts. Refusing writes nothing, not even the year.
+    Returns the new year and how many were copied.
     """
-    next_year, _ = ReportingPeriod.objects.get_or_create(start_year=year.start_year + 1, quarter=None)
-    if Assessment.objects.filter(owner=owner, year=next_year).exists():
-        raise YearAlreadyStarted(f"{next_year.year_label} has already been started for {owner.short_name}.")
     sources = list(
         Assessment.objects.filter(owner=owner, year=year).prefetch_related("evidence").order_by("pk")
     )
+    if not sources:
+        raise NothingToCopy(
+            f"{owner.short_name} has no assessments for {year.year_label}, so there is nothing to start "
+            f"{ReportingPeriod(start_year=year.start_year + 1).year_label} from. Add assessments for "
+            f"{year.year_label} first, or add the next year's assessments one by one."
+        )
+    if Assessment.objects.filter(
+        owner=owner, year__start_year=year.start_year + 1, year__quarter__isnull=True
+    ).exists():
+        next_label = ReportingPeriod(start_year=year.start_year + 1).year_label
+        raise YearAlreadyStarted(f"{next_label} has already been started for {owner.short_name}.")
+    next_year, _ = ReportingPeriod.objects.get_or_create(start_year=year.start_year + 1, quarter=None)
     items = []
     for source in sources:
         copy = Assessment(

@@ -20,7 +20,7 @@ from principles.filters import AssessmentFilter
 from principles.forms import AssessmentCreateForm, AssessmentForm, EvidenceItemForm
 from principles.models import Assessment, EvidenceItem, Framework, Principle
 from principles.selectors import previous_year_by_sub_principle, significant_issues
-from principles.services import YearAlreadyStarted, year_start_next
+from principles.services import YearStartRefused, year_start_next
 
 
 def _pk(value) -> int | None:
@@ -216,7 +216,7 @@ def start_next_year(request):
     year = get_object_or_404(ReportingPeriod.objects.years(), pk=_pk(request.POST.get("year")))
     try:
         next_year, copied = year_start_next(owner=owner, year=year)
-    except YearAlreadyStarted as refused:
+    except YearStartRefused as refused:
         messages.error(request, str(refused))
         return redirect(f"{reverse('principles:list')}?{scope_query(owner, year)}")
     messages.success(

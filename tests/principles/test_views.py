@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assurance.models import Direction, Organisation, Rag
+from assurance.models import Direction, Organisation, Rag, ReportingPeriod
 from principles.models import Assessment, EvidenceItem
 from tests.factories import make_organisation, make_period
 from tests.principles.factories import assess_framework, make_assessment, make_evidence, make_framework
@@ -327,6 +327,23 @@ def test_starting_a_year_that_exists_is_refused(editor_client, home):
     response = editor_client.post(url, {"owner": home.pk, "year": year.pk}, follow=True)
     assert "2018/19 has already been started" in response.content.decode()
     assert Assessment.objects.filter(year__start_year=2018).count() == 2
+
+
+def test_starting_next_year_with_nothing_to_copy_is_refused_and_creates_nothing(editor_client, home):
+    # Another organisation's assessments are not this one's to copy.
+    other = make_organisation(name="Office of the Police and Crime Commissioner for Otherwise")
+    year = make_period(2017)
+    assess_framework(make_framework(1, 2), owner=home, year=year)
+    periods_before = set(ReportingPeriod.objects.values_list("pk", flat=True))
+    response = editor_client.post(
+        reverse("principles:start_next_year"), {"owner": other.pk, "year": year.pk}, follow=True
+    )
+    page = response.content.decode()
+    assert f"{other.short_name} has no assessments for 2017/18, so there is nothing to start 2018/19" in page
+    assert "sub-principles copied" not in page
+    assert not Assessment.objects.filter(owner=other).exists()
+    assert not Assessment.objects.filter(year__start_year=2018).exists()
+    assert set(ReportingPeriod.objects.values_list("pk", flat=True)) == periods_before
 
 
 @pytest.mark.parametrize("persona", ["editor", "publisher"])

@@ -1,6 +1,7 @@
 """Forms for editing a commitment, adding a quarter's progress, and uploading a file."""
 
 from django import forms
+from django.utils import timezone
 
 from assurance.forms import Form, RagFormMixin, VersionedModelForm
 from assurance.models import ReportingPeriod
@@ -60,7 +61,12 @@ class ProgressUpdateForm(RagFormMixin, VersionedModelForm):
     class Meta:
         model = ProgressUpdate
         fields = ["period", "text", "rag", "rag_reason", "date"]
-        widgets = {"rag": forms.RadioSelect, "date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "rag": forms.RadioSelect,
+            # A browser's date picker reads and sends only ISO dates (2017-04-13), whatever the
+            # language of the page: the British 13/04/2017 would show as an empty field.
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,6 +91,9 @@ class ProgressUpdateForm(RagFormMixin, VersionedModelForm):
             self.add_error(
                 "date", f"The date must be on or after the start of {period} ({period.start_date:%d %B %Y})"
             )
+        today = timezone.localdate()
+        if date is not None and date > today:
+            self.add_error("date", f"The date must be today ({today:%d %B %Y}) or earlier")
         return cleaned
 
 

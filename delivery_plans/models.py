@@ -101,8 +101,9 @@ class Commitment(AuditedModel):
         default=Kind.POLICING,
         help_text="Policing element (held to account) or the PCC's own commitment.",
     )
-    text = models.TextField("Commitment")
-    supporting_activity = models.TextField(blank=True)
+    # Limits well above the longest the plans hold, so a pasted document is refused, not kept.
+    text = models.TextField("Commitment", max_length=3000)
+    supporting_activity = models.TextField(blank=True, max_length=5000)
     areas = models.ManyToManyField(
         "assurance.Organisation",
         blank=True,
@@ -117,7 +118,9 @@ class Commitment(AuditedModel):
         help_text="Commitments this one refers to ('see 2.1 above').",
     )
     oversight_mechanism = models.TextField(
-        blank=True, help_text="Where the commitment is overseen, e.g. 'Performance meeting; HMIC PEEL'."
+        blank=True,
+        max_length=1000,
+        help_text="Where the commitment is overseen, e.g. 'Performance meeting; HMIC PEEL'.",
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -172,7 +175,7 @@ class ProgressUpdate(AuditedModel, RagRatedModel):
     period = models.ForeignKey(
         "assurance.ReportingPeriod", on_delete=models.PROTECT, related_name="+", help_text="A quarter."
     )
-    text = models.TextField("Progress update")
+    text = models.TextField("Progress update", max_length=5000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,9 +1,14 @@
 """The plan overview, the commitment list and page, and the edit forms, through the browser."""
 
+import datetime
+import re
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assurance.models import Organisation, Rag, ReportingPeriod
 from delivery_plans.models import Commitment, OversightScheduleEntry, ProgressUpdate
@@ -333,3 +338,103 @@ def test_no_page_records_a_quarter_when_it_is_opened(editor_client, name):
     args |= {"detail": [commitment.pk], "update_create": [commitment.pk]}
     assert editor_client.get(reverse(f"delivery_plans:{name}", args=args.get(name, []))).status_code == 200
     assert not ReportingPeriod.objects.exists()
+
+
+class _FormValues(HTMLParser):
+    """What a browser would send for the page's form as loaded: each input, textarea, ticked
+    radio and selected option, with the value the page gave it."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self.date_inputs, self._textarea, self._select = {}, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            if attrs.get("type") == "date":
+                self.date_inputs.append(attrs.get("value"))
+            if attrs.get("type") not in ("radio", "checkbox") or "checked" in attrs:
+                self.data[name] = attrs.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value") or ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n") if not self.data[self._textarea] else data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def form_values(page: str) -> _FormValues:
+    parser = _FormValues()
+    parser.feed(page)
+    return parser
+
+
+def test_the_update_form_gives_the_date_picker_an_iso_date_and_saves_its_own_values(editor_client):
+    update = make_update(period=make_period(2017, 1), date=datetime.date(2017, 4, 13), text="On track")
+    url = reverse("delivery_plans:update_update", args=[update.pk])
+    page = editor_client.get(url).content.decode()
+    # A date picker shows only an ISO value: 13/04/2017 would leave the field empty.
+    values = form_values(page)
+    assert values.date_inputs == ["2017-04-13"]
+    assert values.data["text"] == "On track" and values.data["period"] == str(update.period.pk)
+    response = editor_client.post(url, values.data)
+    assert response.status_code == 302, form_values(response.content.decode()).data
+    update.refresh_from_db()
+    assert (update.date, update.text, update.version) == (datetime.date(2017, 4, 13), "On track", 2)
+
+
+def test_the_add_update_form_offers_today_as_an_iso_date_that_saves(editor_client):
+    commitment = make_commitment()
+    make_period(2016, 1)
+    url = reverse("delivery_plans:update_create", args=[commitment.pk])
+    values = form_values(editor_client.get(url).content.decode())
+    today = timezone.localdate()
+    assert values.date_inputs == [today.isoformat()]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", values.date_inputs[0])
+    response = editor_client.post(url, values.data | {"text": "Started", "rag": "green"})
+    assert response.status_code == 302
+    assert commitment.updates.get().date == today
+
+
+def test_an_update_dated_after_today_is_refused(editor_client):
+    c = make_commitment()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = editor_client.post(
+        reverse("delivery_plans:update_create", args=[c.pk]), update_data(date=tomorrow.isoformat())
+    )
+    assert response.status_code == 200
+    assert "The date must be today" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_progress_update_longer_than_the_limit_is_refused(editor_client):
+    c = make_commitment()
+    limit = ProgressUpdate._meta.get_field("text").max_length
+    response = editor_client.post(
+        reverse("delivery_plans:update_create", args=[c.pk]), update_data(text="x" * (limit + 1))
+    )
+    assert response.status_code == 200
+    assert f"at most {limit} characters" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+@pytest.mark.parametrize(("field", "limit"), [("text", 3000), ("supporting_activity", 5000)])
+def test_a_commitment_longer_than_the_limit_is_refused(editor_client, field, limit):
+    objective = make_objective()
+    url = reverse("delivery_plans:create", args=[objective.plan.pk])
+    data = {"objective": objective.pk, "ref": "1.1", "kind": "policing", "text": "New", "order": 1}
+    response = editor_client.post(url, data | {field: "x" * (limit + 1)})
+    assert f"at most {limit} characters" in response.content.decode()
+    assert not Commitment.objects.exists()

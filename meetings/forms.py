@@ -258,22 +258,53 @@ class ActionUpdateForm(VersionedModelForm):
 class CoverageChoiceForm(Form):
     """The organisation and quarter the coverage page shows (a GET form: choosing writes nothing)."""
 
-    organisation = forms.ChoiceField(label="Organisation")
-    period = forms.ChoiceField(label="Quarter")
+    organisation = forms.ChoiceField(
+        label="Organisation",
+        error_messages={
+            "invalid_choice": "Choose an organisation from the list; %(value)s is not one of them."
+        },
+    )
+    period = forms.ChoiceField(
+        label="Quarter",
+        error_messages={
+            "invalid_choice": "Choose a quarter from the list; "
+            "%(value)s is not a quarter the service reports on."
+        },
+    )
 
     def __init__(self, *args, organisations=(), periods=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisations = {o.slug: o for o in organisations}
+        self.periods = {p.slug: p for p in periods}
         self.fields["organisation"].choices = [(o.slug, o.short_name) for o in organisations]
         self.fields["period"].choices = [(p.slug, p.label) for p in periods]
+
+    def chosen(self) -> tuple[Organisation, ReportingPeriod]:
+        return self.organisations[self.cleaned_data["organisation"]], self.periods[
+            self.cleaned_data["period"]
+        ]
 
 
 class SummaryChoiceForm(Form):
     """The body and financial year the holding-to-account summary shows (a GET form)."""
 
-    body = forms.ChoiceField(label="Body")
-    year = forms.ChoiceField(label="Financial year")
+    body = forms.ChoiceField(
+        label="Body",
+        error_messages={"invalid_choice": "Choose a body from the list; %(value)s is not one of them."},
+    )
+    year = forms.ChoiceField(
+        label="Financial year",
+        error_messages={
+            "invalid_choice": "Choose a financial year from the list; %(value)s is not a year with meetings "
+            "or reporting periods."
+        },
+    )
 
     def __init__(self, *args, bodies=(), years=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.bodies = {str(b.pk): b for b in bodies}
         self.fields["body"].choices = [(str(b.pk), b.name) for b in bodies]
         self.fields["year"].choices = [(str(y), ReportingPeriod(start_year=y).year_label) for y in years]
+
+    def chosen(self) -> tuple[OversightBody, int]:
+        return self.bodies[self.cleaned_data["body"]], int(self.cleaned_data["year"])

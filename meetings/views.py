@@ -178,56 +178,100 @@ class ActionListView(ObjectListView):
         return context
 
 
-@require_GET
-@access(Access.EDIT)
-def summary(request):
-    """A holding-to-account body's year laid out as the panel's Appendix B."""
-    bodies = list(OversightBody.objects.order_by("-holds_to_account", "name"))
-    body = next((b for b in bodies if str(b.pk) == request.GET.get("body")), bodies[0] if bodies else None)
+def _asked(request, names: tuple[str, ...]) -> dict[str, str]:
+    """The choices given in the query string; an absent or empty one means 'the default'."""
+    return {name: request.GET[name] for name in names if request.GET.get(name, "").strip()}
+
+
+def _summary_years(body: OversightBody | None) -> tuple[list[int], int]:
+    """The years the summary offers for a body, newest first, and the one shown by default."""
     months = body.meetings.dates("date", "month") if body else []
     meeting_years = {forms.financial_year(month) for month in months}
     # Years the service reports on, from the existing periods: reading this page creates none.
     period_years = set(ReportingPeriod.objects.values_list("start_year", flat=True))
     years = sorted(meeting_years | period_years, reverse=True)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    if year not in years:
-        default = max(meeting_years) if meeting_years else None
-        year = default or (years[0] if years else forms.financial_year(datetime.date.today()))
+    default = max(meeting_years) if meeting_years else None
+    return years, default or (years[0] if years else forms.financial_year(datetime.date.today()))
+
+
+@require_GET
+@access(Access.EDIT)
+def summary(request):
+    """A holding-to-account body's year laid out as the panel's Appendix B.
+
+    A body or year that is not one of the choices is an error on the form (400), not
+    quietly replaced by the default; an absent one is the default."""
+    bodies = list(OversightBody.objects.order_by("-holds_to_account", "name"))
+    asked = _asked(request, ("body", "year"))
+    by_pk = {str(b.pk): b for b in bodies}
+    body = by_pk.get(asked["body"]) if "body" in asked else (bodies[0] if bodies else None)
+    years, year = _summary_years(body)
+    defaults = {"body": str(body.pk) if body else "", "year": str(year)}
+    status = 200
+    if asked:
+        form = forms.SummaryChoiceForm(defaults | asked, bodies=bodies, years=years)
+        if form.is_valid():
+            body, year = form.chosen()
+        else:
+            body, year, status = None, None, 400
+    else:
+        form = forms.SummaryChoiceForm(bodies=bodies, years=years, initial=defaults)
     context = {
-        "form": forms.SummaryChoiceForm(
-            bodies=bodies, years=years, initial={"body": str(body.pk) if body else "", "year": str(year)}
-        ),
+        "form": form,
         "body": body,
         "year": year,
-        "year_label": ReportingPeriod(start_year=year).label,
+        "year_label": ReportingPeriod(start_year=year).label if year is not None else "",
         "months": selectors.holding_to_account_year(
             body=body, start_year=year, include_restricted=can_see_restricted(request.user)
         )
         if body
         else [],
     }
-    return render(request, "meetings/summary.html", context)
+    return render(request, "meetings/summary.html", context, status=status)
+
+
+def _default_period(organisation: Organisation | None, periods: list[ReportingPeriod]):
+    """The quarter of the organisation's latest meeting, where the work is; else the newest."""
+    if organisation is None:
+        return periods[0] if periods else None
+    latest = (
+        Meeting.objects.filter(body__in=OversightBody.objects.for_organisation(organisation).values("pk"))
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return next((p for p in periods if latest and p.contains(latest)), periods[0] if periods else None)
 
 
 @require_GET
 @access(Access.EDIT)
 def coverage(request):
-    """For a period, every plan commitment with the items that scrutinised it, and the gaps."""
+    """For a period, every plan commitment with the items that scrutinised it, and the gaps.
+
+    An organisation or quarter that is not one of the choices is an error on the form (400),
+    not quietly replaced by the default; an absent one is the default."""
     organisations = list(Organisation.objects.filter(kind=Organisation.Kind.OPCC))
-    home = Organisation.objects.home()
-    wanted = request.GET.get("organisation")
-    organisation = next((o for o in organisations if o.slug == wanted), home)
     periods = list(ReportingPeriod.objects.quarters().order_by("-start_year", "-quarter"))
-    period = next((p for p in periods if p.slug == request.GET.get("period")), None)
-    if period is None and organisation is not None:
-        # By default the quarter of the organisation's latest meeting, where the work is.
-        latest = (
-            Meeting.objects.filter(body__in=OversightBody.objects.for_organisation(organisation).values("pk"))
-            .order_by("-date")
-            .values_list("date", flat=True)
-            .first()
-        )
-        period = next((p for p in periods if latest and p.contains(latest)), periods[0] if periods else None)
+    asked = _asked(request, ("organisation", "period"))
+    by_slug = {o.slug: o for o in organisations}
+    if "organisation" in asked:
+        organisation = by_slug.get(asked["organisation"])
+    else:
+        organisation = Organisation.objects.home()
+    period = None if "period" in asked else _default_period(organisation, periods)
+    defaults = {
+        "organisation": organisation.slug if organisation else "",
+        "period": period.slug if period else "",
+    }
+    status = 200
+    if asked:
+        form = forms.CoverageChoiceForm(defaults | asked, organisations=organisations, periods=periods)
+        if form.is_valid():
+            organisation, period = form.chosen()
+        else:
+            organisation, period, status = None, None, 400
+    else:
+        form = forms.CoverageChoiceForm(organisations=organisations, periods=periods, initial=defaults)
     rows = (
         selectors.coverage(
             organisation=organisation, period=period, include_restricted=can_see_restricted(request.user)
@@ -236,14 +280,7 @@ def coverage(request):
         else []
     )
     context = {
-        "form": forms.CoverageChoiceForm(
-            organisations=organisations,
-            periods=periods,
-            initial={
-                "organisation": organisation.slug if organisation else "",
-                "period": period.slug if period else "",
-            },
-        ),
+        "form": form,
         "organisation": organisation,
         "period": period,
         "rows": rows,
@@ -251,4 +288,4 @@ def coverage(request):
         "scheduled_count": sum(r.scheduled for r in rows),
         "covered_count": sum(bool(r.items) for r in rows),
     }
-    return render(request, "meetings/coverage.html", context)
+    return render(request, "meetings/coverage.html", context, status=status)

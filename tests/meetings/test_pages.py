@@ -77,14 +77,15 @@ def test_reading_the_pages_creates_no_reporting_period(editor_client):
     meeting = make_meeting(make_body(holds_to_account=True), datetime.date(2016, 10, 12))
     make_item(meeting)
     before = list(ReportingPeriod.objects.values_list("pk", flat=True))
-    for url in (
-        reverse("meetings:coverage"),
-        reverse("meetings:coverage") + "?period=2030-31-q1",
-        reverse("meetings:summary"),
-        reverse("meetings:summary") + "?year=2030",
-        meeting.get_absolute_url(),
-        meeting.body.get_absolute_url(),
-        reverse("meetings:meeting_create", args=[meeting.body.pk]),
+    for url, status in (
+        (reverse("meetings:coverage"), 200),
+        # A quarter or year the service does not report on is an error on the form.
+        (reverse("meetings:coverage") + "?period=2030-31-q1", 400),
+        (reverse("meetings:summary"), 200),
+        (reverse("meetings:summary") + "?year=2030", 400),
+        (meeting.get_absolute_url(), 200),
+        (meeting.body.get_absolute_url(), 200),
+        (reverse("meetings:meeting_create", args=[meeting.body.pk]), 200),
     ):
-        assert editor_client.get(url).status_code == 200
+        assert editor_client.get(url).status_code == status, url
     assert list(ReportingPeriod.objects.values_list("pk", flat=True)) == before

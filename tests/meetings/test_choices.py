@@ -1,0 +1,103 @@
+"""The coverage and summary pages: a choice that is not on the list is an error on the form
+(400), never quietly swapped for the default; an absent choice is the default; the coverage
+headline says what each number counts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_period
+from tests.meetings.factories import (
+    make_body,
+    make_commitment,
+    make_item,
+    make_meeting,
+    make_plan,
+    schedule,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def board():
+    body = make_body(name="Monthly Holding to Account", holds_to_account=True)
+    make_item(make_meeting(body, datetime.date(2016, 10, 12)), title="Capital programme")
+    return body
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"period": "bogus"}, "period", "bogus is not a quarter the service reports on"),
+        ({"organisation": "nowhere"}, "organisation", "nowhere is not one of them"),
+    ],
+)
+def test_a_coverage_choice_not_on_the_list_is_a_field_error(editor_client, board, query, field, message):
+    response = editor_client.get(reverse("meetings:coverage"), {"organisation": board.owner.slug} | query)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in page and f'href="#id_{field}"' in page and message in page
+    assert response.context["rows"] == [] and response.context["period"] is None
+    assert "scrutinised at a meeting" not in page
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ({"year": "abc"}, "year", "abc is not a year with meetings"),
+        ({"year": "2030"}, "year", "2030 is not a year with meetings"),
+        ({"body": "999999"}, "body", "999999 is not one of them"),
+    ],
+)
+def test_a_summary_choice_not_on_the_list_is_a_field_error(editor_client, board, query, field, message):
+    response = editor_client.get(reverse("meetings:summary"), query)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in page and f'href="#id_{field}"' in page and message in page
+    assert "Capital programme" not in page and response.context["months"] == []
+
+
+def test_absent_choices_show_the_defaults(editor_client, board):
+    board.owner.is_home = True
+    board.owner.save()
+    coverage = editor_client.get(reverse("meetings:coverage"))
+    assert coverage.status_code == 200
+    assert coverage.context["period"].slug == "2016-17-q3"  # the quarter of the latest meeting
+    summary = editor_client.get(reverse("meetings:summary"))
+    assert summary.status_code == 200
+    assert (summary.context["body"], summary.context["year"]) == (board, 2016)
+    assert "Capital programme" in summary.content.decode()
+    # An empty choice, as a cleared field sends it, is the default too.
+    assert editor_client.get(reverse("meetings:summary"), {"body": "", "year": ""}).status_code == 200
+
+
+def test_valid_choices_are_shown(editor_client, board):
+    make_period(2016, 2)
+    response = editor_client.get(
+        reverse("meetings:coverage"), {"organisation": board.owner.slug, "period": "2016-17-q2"}
+    )
+    assert response.status_code == 200 and response.context["period"].slug == "2016-17-q2"
+    response = editor_client.get(reverse("meetings:summary"), {"body": board.pk, "year": "2016"})
+    assert response.status_code == 200 and "Capital programme" in response.content.decode()
+
+
+def test_the_coverage_headline_says_what_each_number_counts(editor_client):
+    body = make_body()
+    plan = make_plan(owner=body.owner)
+    covered_scheduled, gap, covered_unscheduled = (
+        make_commitment(plan, ref) for ref in ("1.1", "1.2", "1.3")
+    )
+    make_commitment(plan, "1.4")
+    schedule(covered_scheduled)
+    schedule(gap)
+    item = make_item(make_meeting(body, datetime.date(2016, 10, 12)))
+    item.commitments.add(covered_scheduled, covered_unscheduled)
+    page = editor_client.get(
+        reverse("meetings:coverage"), {"organisation": body.owner.slug, "period": "2016-17-q3"}
+    ).content.decode()
+    assert (
+        "2 of the 4 commitments in force were scrutinised at a meeting this quarter. "
+        "2 were scheduled for oversight this quarter, of which 1 was not covered."
+    ) in page

@@ -2,6 +2,7 @@
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.core.validators import RegexValidator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -60,6 +61,10 @@ def dashboard(request):
     period = (
         period_from_slug(request.GET["period"]) if request.GET.get("period") else default_period(organisation)
     )
+    if period is None:
+        return render(request, "dashboard/no_organisation.html", {"no_periods": True})
+    if period.is_year:
+        raise Http404("The dashboard is kept by quarter: choose a quarter such as 2016/17 Q3")
     scope = Scope(organisation=organisation, period=period, include_restricted=True)
     snapshot = take_snapshot(scope)
     # The baseline the next publication of this quarter would be compared with.
@@ -88,6 +93,9 @@ def dashboard(request):
     )
 
 
+AGENDA_ITEM = RegexValidator(r"^[0-9]{1,3}[a-z]?$", "Enter an agenda item number, such as 8 or 8a")
+
+
 class PublishForm(forms.Form):
     title = django_forms.CharField(max_length=200, initial="Assurance and performance")
     purpose = django_forms.CharField(
@@ -101,7 +109,13 @@ class PublishForm(forms.Form):
         max_length=3000,
         initial="Members of the panel are invited to note this report.",
     )
-    agenda_item = django_forms.CharField(label="Agenda item number", max_length=20, required=False)
+    agenda_item = django_forms.CharField(
+        label="Agenda item number",
+        max_length=4,
+        required=False,
+        validators=[AGENDA_ITEM],
+        help_text="For example, 8",
+    )
     meeting_date = django_forms.DateField(
         label="Panel meeting date",
         required=False,
@@ -114,23 +128,33 @@ class PublishForm(forms.Form):
         max_length=2000,
         required=False,
         help_text="Shown to readers at the top of the corrected version.",
+        error_messages={"required": "Say what this correction changes: the quarter is already published"},
     )
     acknowledge = django_forms.BooleanField(label="I have read the warnings above", required=False)
 
-    def __init__(self, *args, is_correction: bool, has_warnings: bool, **kwargs):
+    def __init__(self, *args, is_correction: bool, has_warnings: bool, previous=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.is_correction, self.has_warnings = is_correction, has_warnings
-        if not is_correction:
+        if previous is not None:
+            # A correction keeps the cover of the paper it corrects unless the publisher changes it.
+            self.initial["title"] = previous.title
+            paper = getattr(previous, "paper", None)
+            if paper is not None:
+                self.initial.update(
+                    purpose=paper.purpose,
+                    recommendation=paper.recommendation,
+                    agenda_item=paper.agenda_item,
+                    meeting_date=paper.meeting_date,
+                )
+        if is_correction:
+            self.fields["correction_note"].required = True
+        else:
             del self.fields["correction_note"]
         if not has_warnings:
             del self.fields["acknowledge"]
 
     def clean(self):
         cleaned = super().clean()
-        if self.is_correction and not (cleaned.get("correction_note") or "").strip():
-            self.add_error(
-                "correction_note", "Say what this correction changes: the quarter is already published"
-            )
         if self.has_warnings and not cleaned.get("acknowledge"):
             self.add_error("acknowledge", "Confirm that you have read the warnings")
         return cleaned
@@ -150,7 +174,12 @@ def publish(request, organisation: str, period: str):
     errors = [f for f in findings if f.level == "error"]
     warnings = [f for f in findings if f.level == "warning"]
     previous = latest_publication(org, quarter)
-    form = PublishForm(request.POST or None, is_correction=previous is not None, has_warnings=bool(warnings))
+    form = PublishForm(
+        request.POST or None,
+        is_correction=previous is not None,
+        has_warnings=bool(warnings),
+        previous=previous,
+    )
     status = 200
     if request.method == "POST":
         if errors:

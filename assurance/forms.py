@@ -99,7 +99,8 @@ class VersionedModelForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None and not self.is_bound:
+        if self.instance.pk is not None:
+            # Also when bound: has_changed() then tells an unchanged form from a stale one.
             self.initial["loaded_version"] = self.instance.version
 
     def clean_loaded_version(self):

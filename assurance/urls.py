@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assurance import dashboard_views, views
+from assurance.forms import GovukFormMixin
 from assurance.permissions import Access
 
 
@@ -10,14 +13,25 @@ class SignInView(auth_views.LoginView):
     access = Access.ANYONE
     template_name = "registration/login.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # LoginView names the site after the request's host; the service has its own name.
+        context["site_name"] = settings.SITE_NAME
+        return context
+
 
 class SignOutView(auth_views.LogoutView):
     access = Access.ANYONE
 
 
+class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     access = Access.SIGNED_IN
     template_name = "registration/password_change.html"
+    form_class = PasswordChangeForm
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 
 from assurance.filters import FilterSet
 from assurance.forms import VersionedModelForm
-from assurance.history import entries_for_id, many_to_many_change_reason, recent_changes
+from assurance.history import changes_since, entries_for_id, many_to_many_change_reason, recent_changes
 from assurance.models import AuditedModel, Organisation
 from assurance.permissions import Access, access
 from assurance.services import RecordGone, StaleEdit, save_versioned
@@ -83,6 +83,10 @@ class ObjectFormView(AccessMixin, UpdateView):
         return self.request.META.get("HTTP_REFERER", "") or reverse("home")
 
     def form_valid(self, form):
+        if not self.adding and not form.has_changed():
+            # Saving what is already there would only add an empty entry to the history.
+            messages.info(self.request, "No changes were made.")
+            return HttpResponseRedirect(self.get_success_url_for(form.instance))
         # Links (many-to-many) are not columns of the history record: say how they changed.
         form.instance._change_reason = many_to_many_change_reason(form) or None
         if self.adding:
@@ -144,7 +148,10 @@ class ObjectFormView(AccessMixin, UpdateView):
         return render(self.request, self.template_name, context, status=409)
 
     def get_success_url(self):
-        return self.object.get_absolute_url()
+        return self.get_success_url_for(self.object)
+
+    def get_success_url_for(self, obj) -> str:
+        return obj.get_absolute_url()
 
 
 class ObjectDeleteView(AccessMixin, DeleteView):
@@ -155,6 +162,12 @@ class ObjectDeleteView(AccessMixin, DeleteView):
         return reverse(self.success_url_name)
 
     def form_valid(self, form):
+        loaded = self.request.POST.get("loaded_version", "")
+        if isinstance(self.object, AuditedModel) and loaded != str(self.object.version):
+            # Someone changed it after the confirmation page was shown: they may have made it worth keeping.
+            newer = changes_since(self.object, int(loaded)) if loaded.isdigit() else []
+            context = self.get_context_data(conflict=newer, stale=True)
+            return render(self.request, self.template_name, context, status=409)
         name = str(self.object)
         response = super().form_valid(form)
         messages.success(self.request, f"‘{name}’ deleted. Its history is kept.")

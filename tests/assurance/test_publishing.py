@@ -70,7 +70,7 @@ def probe_area(settings, tmp_path):
 @pytest.fixture
 def home(db):
     return make_organisation(
-        kind="opcc", is_home=True, name="Office of the Police and Crime Commissioner for Test"
+        kind="opcc", is_home=True, name="Office of the Police and Crime Commissioner for Test", area_name="Testshire"
     )
 
 
@@ -161,7 +161,7 @@ def test_the_paper_reads_like_a_panel_report(home, quarter):
     text = pdf_text(paper.file.read())
     for expected in (
         "AGENDA ITEM 8",
-        "POLICE AND CRIME PANEL, 1 OCTOBER 2016",
+        "TESTSHIRE POLICE AND CRIME PANEL, 1 OCTOBER 2016",
         "REPORT OF THE CHIEF EXECUTIVE",
         "1. Purpose",
         "3. Recommendation",
@@ -336,3 +336,30 @@ def test_in_production_the_paper_is_made_by_the_database_backed_worker(settings,
     assert paper.status == Paper.Status.READY
     response = panel_client.get(publication.get_pdf_url())
     assert response["Content-Type"] == "application/pdf" and response.getvalue().startswith(b"%PDF")
+
+
+def test_the_dashboard_is_kept_by_quarter_not_by_year(editor_client, home, quarter):
+    assert editor_client.get(reverse("dashboard"), {"period": make_period(2016).slug}).status_code == 404
+
+
+def test_an_agenda_item_must_be_a_number(publisher_client, home, quarter):
+    response = publisher_client.post(publish_url(home, quarter), publish_form(agenda_item="-5"))
+    assert response.status_code == 400
+    assert "Enter an agenda item number, such as 8 or 8a" in response.content.decode()
+    assert not Publication.objects.exists()
+
+
+def test_a_correction_starts_from_the_cover_of_the_paper_it_corrects(
+    publisher_client, panel_client, home, quarter
+):
+    first = make_publication(home, quarter, agenda_item="8", purpose="Purpose as first written")
+    page = publisher_client.get(publish_url(home, quarter)).content.decode()
+    assert 'value="8"' in page and "Purpose as first written" in page
+
+    response = publisher_client.post(
+        publish_url(home, quarter),
+        publish_form(purpose="Purpose as first written", correction_note="Fixed 1.1"),
+    )
+    assert response.status_code == 302
+    old = panel_client.get(first.get_absolute_url()).content.decode()
+    assert "This version has been corrected" in old and "Read version 2" in old

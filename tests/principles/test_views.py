@@ -278,7 +278,10 @@ def test_evidence_is_added_edited_and_removed_in_the_browser(editor_client, home
     assert edit.status_code == 302
     assert "Annual report 2017/18" in editor_client.get(a.get_absolute_url()).content.decode()
 
-    remove = editor_client.post(reverse("principles:evidence_delete", args=[item.pk]))
+    item.refresh_from_db()
+    remove = editor_client.post(
+        reverse("principles:evidence_delete", args=[item.pk]), {"loaded_version": item.version}
+    )
     assert remove.status_code == 302 and remove["Location"] == a.get_absolute_url()
     assert not EvidenceItem.objects.exists()
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,6 +28,10 @@ class Command(BaseCommand):
         publication = self.find(organisation=organisation, period=period, version=version)
         overrides = {}
         if agenda_item is not None:
+            if not re.fullmatch(r"[0-9]{1,3}[a-z]?", agenda_item):
+                raise CommandError(
+                    f"--agenda-item {agenda_item!r} is not an agenda item number such as 8 or 8a"
+                )
             overrides["agenda_item"] = agenda_item
         if meeting_date is not None:
             try:
@@ -40,7 +45,10 @@ class Command(BaseCommand):
             pdf = paper.file.open("rb").read()  # the very paper the panel downloads
         else:
             pdf = render_paper(paper, **overrides)
-        Path(output).write_bytes(pdf)
+        try:
+            Path(output).write_bytes(pdf)
+        except OSError as error:
+            raise CommandError(f"Could not write {output}: {error.strerror}") from None
         self.stdout.write(f"Wrote {publication} ({len(pdf):,} bytes) to {output}")
 
     def find(self, *, organisation, period, version) -> Publication:

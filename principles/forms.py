@@ -1,9 +1,8 @@
 from django import forms
 
-from assurance.forms import RagFormMixin, VersionedModelForm
+from assurance.forms import Form, RagFormMixin, VersionedModelForm
 from assurance.models import Direction, Organisation, ReportingPeriod
 from principles.models import Assessment, EvidenceItem, SubPrinciple
-
 
 DERIVE = ""
 DIRECTION_CHOICES = [(DERIVE, "Work it out from last year's rating"), *Direction.choices]
@@ -103,3 +102,30 @@ class EvidenceItemForm(VersionedModelForm):
         fields = ["text", "link", "owner", "order", "visibility"]
         labels = {"text": "Evidence", "link": "Link", "owner": "Owner (role)"}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ScopeForm(Form):
+    """The organisation and financial year a principles page shows, from the query string.
+
+    Both may be left out (the page shows its default); a value that is not one of the
+    choices is an error on the field, never quietly replaced by the default."""
+
+    owner = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.OPCC),
+        required=False,
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "Choose an organisation from the list; %(value)s is not one of them."
+        },
+    )
+    year = forms.ModelChoiceField(
+        label="Financial year",
+        queryset=ReportingPeriod.objects.years(),
+        required=False,
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "Choose a financial year from the list; %(value)s is not a financial year "
+            "the service reports on."
+        },
+    )

@@ -5,7 +5,7 @@ import csv
 import datetime
 
 from django.contrib import messages
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,11 +13,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from assurance.errors import bad_request
 from assurance.models import Organisation, ReportingPeriod
 from assurance.permissions import Access, access
 from assurance.views import ObjectDeleteView, ObjectDetailView, ObjectFormView, ObjectListView
 from principles.filters import AssessmentFilter
-from principles.forms import AssessmentCreateForm, AssessmentForm, EvidenceItemForm
+from principles.forms import AssessmentCreateForm, AssessmentForm, EvidenceItemForm, ScopeForm
 from principles.models import Assessment, EvidenceItem, Framework, Principle
 from principles.selectors import previous_year_by_sub_principle, significant_issues
 from principles.services import YearStartRefused, year_start_next
@@ -27,15 +28,19 @@ def _pk(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
 
-def chosen_owner_and_year(request) -> tuple[Organisation | None, ReportingPeriod | None]:
-    """The organisation and financial year asked for, else the home OPCC's latest assessed year."""
-    owner = None
-    if owner_pk := _pk(request.GET.get("owner")):
-        owner = Organisation.objects.filter(pk=owner_pk).first()
-    owner = owner or Organisation.objects.home()
-    year = None
-    if year_pk := _pk(request.GET.get("year")):
-        year = ReportingPeriod.objects.years().filter(pk=year_pk).first()
+def chosen_owner_and_year(
+    request,
+) -> tuple[Organisation | None, ReportingPeriod | None, ScopeForm]:
+    """The organisation and financial year asked for, else the home OPCC's latest assessed year.
+
+    With the form that read them: when it has errors (a value not on its list) the
+    organisation and year are None, and the page says what is wrong instead of showing
+    another organisation's or year's assessment."""
+    form = ScopeForm({name: request.GET.get(name, "").strip() for name in ("owner", "year")})
+    if not form.is_valid():
+        return None, None, form
+    owner = form.cleaned_data["owner"] or Organisation.objects.home()
+    year = form.cleaned_data["year"]
     if year is None and owner is not None:
         latest = (
             Assessment.objects.filter(owner=owner)
@@ -47,7 +52,7 @@ def chosen_owner_and_year(request) -> tuple[Organisation | None, ReportingPeriod
         year = ReportingPeriod.objects.latest_by(
             datetime.date.today(), quarter=False
         ) or ReportingPeriod.for_date(datetime.date.today(), quarter=False)
-    return owner, year
+    return owner, year, form
 
 
 def scope_query(owner, year) -> str:
@@ -70,18 +75,30 @@ class OverviewView(ObjectListView):
             "sub_principle__number",
         )
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.filterset.is_valid():
+            # The filter form shows what is wrong; the status says the request was not understood.
+            response.status_code = 400
+        return response
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        self.owner, self.year = chosen_owner_and_year(self.request)
+        self.owner, self.year, _ = chosen_owner_and_year(self.request)
         data = self.request.GET.copy()
-        if self.owner is not None:
-            data.setdefault("owner", str(self.owner.pk))
-            data.setdefault("year", str(self.year.pk))
+        for name, chosen in (("owner", self.owner), ("year", self.year)):
+            # An empty or absent choice is the default; any other value is the filter's to judge.
+            if chosen is not None and chosen.pk is not None and not data.get(name, "").strip():
+                data[name] = str(chosen.pk)
         kwargs["data"] = data
         return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if not self.filterset.is_valid():
+            self.owner = self.year = None
+            context.update(rows=[], owner=None, year=None, scope_query="")
+            return context
         rows = list(context["object_list"])
         previous = previous_year_by_sub_principle(owner=self.owner, year=self.year)
         for row in rows:
@@ -119,9 +136,16 @@ class PrincipleView(ObjectDetailView):
     def get_queryset(self):
         return Principle.objects.select_related("framework")
 
+    def get(self, request, *args, **kwargs):
+        self.owner, self.year, scope = chosen_owner_and_year(request)
+        if not scope.is_valid():
+            # Reached by links that carry the organisation and year: a bad one is a bad link.
+            return bad_request(request)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        owner, year = chosen_owner_and_year(self.request)
+        owner, year = self.owner, self.year
         assessments = {
             a.sub_principle_id: a
             for a in Assessment.objects.filter(
@@ -233,15 +257,28 @@ class IssuesView(TemplateView):
     access = Access.EDIT
     template_name = "principles/issues.html"
 
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=400 if context["form"].errors else 200)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        owner, year = chosen_owner_and_year(self.request)
+        owner, year, form = chosen_owner_and_year(self.request)
+        if form.is_valid():
+            form = ScopeForm(initial={"owner": owner, "year": year})
+            # Offer the years this organisation has assessed, and the one shown.
+            form.fields["year"].queryset = (
+                ReportingPeriod.objects.years()
+                .filter(Q(principle_assessments__owner=owner) | Q(pk=year.pk))
+                .distinct()
+                .order_by("-start_year")
+            )
         context.update(
             owner=owner,
             year=year,
-            issues=significant_issues(owner=owner, year=year),
+            form=form,
+            issues=significant_issues(owner=owner, year=year) if year else [],
             scope_query=scope_query(owner, year),
-            years=ReportingPeriod.objects.years().filter(principle_assessments__owner=owner).distinct(),
         )
         return context
 
@@ -249,7 +286,11 @@ class IssuesView(TemplateView):
 @access(Access.EDIT)
 def issues_csv(request):
     """The significant governance issues as a spreadsheet-friendly CSV file."""
-    owner, year = chosen_owner_and_year(request)
+    owner, year, scope = chosen_owner_and_year(request)
+    if not scope.is_valid():
+        # Not another year's file: the issues page, with what is wrong with the choice.
+        request.path = reverse("principles:issues")
+        return IssuesView.as_view()(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"significant-governance-issues-{year.slug}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -425,6 +425,7 @@ def test_a_framework_page_lists_its_principles(editor_client):
 def test_an_empty_database_shows_an_empty_overview(editor_client):
     assert not Organisation.objects.exists()
     assert editor_client.get(reverse("principles:list")).status_code == 200
+    assert editor_client.get(reverse("principles:issues")).status_code == 200
 
 
 def test_a_principle_page_runs_the_same_number_of_queries_whatever_the_data_size(editor_client, home):

@@ -22,6 +22,7 @@ COMMITMENT_ORDER = [
     "order",
     "ref",
 ]
+CLOSED_PART_ACTION = "An action raised in the closed part of a meeting is restricted"
 PART_CHOICES = [(Visibility.PUBLIC, "Open part"), (Visibility.RESTRICTED, "Closed part")]
 
 
@@ -217,12 +218,21 @@ class ActionForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.item.is_restricted:
-            # Not a choice: the closed part's actions never leave the OPCC.
-            del self.fields["visibility"]
+            # Shown, so the editor sees why, but not a choice: the closed part's actions never
+            # leave the OPCC. A disabled field keeps its initial value whatever is posted.
+            visibility = self.fields["visibility"]
+            visibility.disabled = True
+            visibility.help_text = f"{CLOSED_PART_ACTION}: it is never published."
+            self.initial["visibility"] = Visibility.RESTRICTED
             self.instance.visibility = Visibility.RESTRICTED
 
     def clean(self):
         cleaned = super().clean()
+        field = self.fields["visibility"]
+        if field.disabled and self.data.get(self.add_prefix("visibility")) == Visibility.PUBLIC:
+            # Posted from a page opened before the item moved into the closed part (or made
+            # by hand): say so and save nothing, rather than report a change that was not made.
+            self.add_error("visibility", f"{CLOSED_PART_ACTION}.")
         status, closed_on = cleaned.get("status"), cleaned.get("closed_on")
         if status == Action.Status.CLOSED:
             if not closed_on:

@@ -3,6 +3,7 @@ built without restricted records."""
 
 import datetime
 import json
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -40,6 +41,66 @@ def test_the_database_refuses_a_public_action_at_a_closed_item(closed_business):
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         Action.objects.filter(item=item).update(visibility=Visibility.PUBLIC)
+
+
+def _action_data(action, **changes) -> dict:
+    data = {
+        "description": action.description,
+        "owner_role": action.owner_role,
+        "due_date": action.due_date.isoformat(),
+        "status": action.status,
+        "closed_on": "",
+        "closing_note": "",
+        "loaded_version": action.version,
+    }
+    return data | changes
+
+
+def test_a_closed_part_action_shows_its_visibility_as_fixed_with_the_reason(editor_client, closed_business):
+    _, item, action, _ = closed_business
+    for url in (
+        reverse("meetings:action_create", args=[item.pk]),
+        reverse("meetings:action_update", args=[action.pk]),
+    ):
+        page = editor_client.get(url).content.decode()
+        hint = "An action raised in the closed part of a meeting is restricted: it is never published."
+        assert hint in page
+        radios = re.findall(r'<input type="radio" name="visibility"[^>]*>', page)
+        assert len(radios) == 2 and all("disabled" in radio for radio in radios)
+        assert any('value="restricted"' in radio and "checked" in radio for radio in radios)
+
+
+def test_making_a_closed_part_action_public_is_a_field_error_saving_nothing(editor_client, closed_business):
+    _, item, action, _ = closed_business
+    response = editor_client.post(
+        reverse("meetings:action_update", args=[action.pk]),
+        _action_data(action, description="Changed", visibility="public"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_visibility_0"' in page
+    assert "An action raised in the closed part of a meeting is restricted." in page
+    assert "saved" not in page
+    action.refresh_from_db()
+    assert (action.description, action.visibility) == (f"{MARKER} action", Visibility.RESTRICTED)
+
+    added = editor_client.post(
+        reverse("meetings:action_create", args=[item.pk]),
+        _action_data(action, description="New", visibility="public", loaded_version=""),
+    )
+    assert added.status_code == 200 and 'href="#id_visibility_0"' in added.content.decode()
+    assert not Action.objects.filter(description="New").exists()
+
+
+def test_a_closed_part_action_saves_restricted_when_visibility_is_not_sent(editor_client, closed_business):
+    # A disabled field is not sent by the browser.
+    _, item, action, _ = closed_business
+    response = editor_client.post(
+        reverse("meetings:action_update", args=[action.pk]), _action_data(action, description="Changed")
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.description, action.visibility) == ("Changed", Visibility.RESTRICTED)
 
 
 def test_moving_an_item_into_the_closed_part_restricts_its_actions(editor_client):

@@ -2,17 +2,21 @@
 
 An import reads and checks every row before it writes anything: one bad row and nothing
 changes, and each problem is reported with its row and column. Rows are matched by ref, so
-importing the same file again updates what the first import made.
+importing the same file again updates what the first import made, and a row that says what
+the record already holds leaves it as it is: no new version, nothing in its history.
 """
 
 import csv
 import datetime
+import difflib
 import io
 import re
 import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import capfirst
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.exceptions import InvalidFileException
@@ -40,6 +44,18 @@ REQUIRED = {
     "commitments": ["ref", "objective", "kind", "text"],
     "updates": ["ref", "period", "rag", "text"],
 }
+# Columns of the export that an import reads but does not write, so an exported file can be
+# imported again as it is. The plan column is checked against the plan imported into.
+EXPORT_ONLY = ["plan", "latest_quarter", "latest_rag", "latest_update"]
+READ_ONLY = {"commitments": EXPORT_ONLY, "updates": []}
+# The longest text each column may hold: the model's own limit, which the forms also apply.
+LIMITS = {
+    "commitments": {
+        name: Commitment._meta.get_field(name).max_length
+        for name in ("ref", "text", "supporting_activity", "oversight_mechanism")
+    },
+    "updates": {name: ProgressUpdate._meta.get_field(name).max_length for name in ("text", "rag_reason")},
+}
 LIST_SEPARATOR = ";"
 # A cell starting with one of these is written with an apostrophe before it.
 NEUTRALISED = ("=", "+", "-", "@")
@@ -63,6 +79,7 @@ class RowError:
 class ImportResult:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     kind: str = "commitments"
 
@@ -73,7 +90,7 @@ class ImportResult:
     @property
     def summary(self) -> str:
         noun = "commitment" if self.kind == "commitments" else "progress update"
-        return f"Imported {self.created} new {noun}(s) and updated {self.updated}"
+        return f"Imported {self.created} new {noun}(s), updated {self.updated}, unchanged {self.unchanged}"
 
 
 class UnreadableFile(Exception):
@@ -146,31 +163,39 @@ def import_file(*, plan: Plan, kind: str, content: bytes, name: str, by=None) ->
 def _records(
     rows: list[list[str]], kind: str, result: ImportResult
 ) -> tuple[set[str] | None, list[tuple[int, dict]]]:
-    """The known columns of the header, and (row number, {column: text}) for each non-empty
-    row, after checking the header and cells. No columns when the header itself is unusable."""
+    """The columns of the header, and (row number, {column: text}) for each non-empty row,
+    after checking the header and cells. No columns when the header itself is unusable."""
     if not rows or not any(cell.strip() for cell in rows[0]):
         result.errors.append(RowError(1, "", "The file is empty: the first row must name the columns"))
         return None, []
     header = [cell.strip().lower().replace(" ", "_") for cell in rows[0]]
-    missing = [name for name in REQUIRED[kind] if name not in header]
-    if missing:
-        result.errors.append(
-            RowError(1, ", ".join(missing), f"Missing required column(s): {', '.join(missing)}")
-        )
+    if not _header_ok(header, kind, result):
         return None, []
     if len(rows) - 1 > MAX_ROWS:
         result.errors.append(RowError(MAX_ROWS + 2, "", f"The file has more than {MAX_ROWS} rows"))
         return None, []
-    known = [name if name in COLUMNS[kind] else None for name in header]
-    columns = {name for name in known if name}
+    columns = {name for name in header if name}
+    limits = LIMITS[kind]
     records = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         # A row shorter than the header has empty cells at its end.
         record = dict.fromkeys(columns, "")
-        for column, cell in zip(known, row, strict=False):
-            if column is None:
+        for index, cell in enumerate(row):
+            column = header[index] if index < len(header) else ""
+            if not column:
+                # A spreadsheet often carries empty cells past the named columns; a value
+                # there would be dropped without a word, so it is refused.
+                if cell.strip():
+                    result.errors.append(
+                        RowError(
+                            number,
+                            f"column {index + 1}",
+                            "A value in a column with no name in the first row: name the column or "
+                            "remove the value",
+                        )
+                    )
                 continue
             value = cell.strip()
             if value[:1] == "'" and value[1:2] in NEUTRALISED:
@@ -182,6 +207,14 @@ def _records(
                 )
             if SCRIPT.search(value):
                 result.errors.append(RowError(number, column, "Markup or script is not allowed in a cell"))
+            if column in limits and len(value) > limits[column]:
+                result.errors.append(
+                    RowError(
+                        number,
+                        column,
+                        f"{column} is {len(value)} characters long: it may have at most {limits[column]}",
+                    )
+                )
             record[column] = value
         for column in REQUIRED[kind]:
             if not record.get(column):
@@ -190,6 +223,53 @@ def _records(
     if not records and not result.errors:
         result.errors.append(RowError(2, "", "The file has no rows below its header"))
     return columns, records
+
+
+def _header_ok(header: list[str], kind: str, result: ImportResult) -> bool:
+    """Every required column present, each named once, and none the import does not know:
+    a misspelt column (rag_reasn) would otherwise be dropped without a word."""
+    ok = True
+    missing = [name for name in REQUIRED[kind] if name not in header]
+    if missing:
+        result.errors.append(
+            RowError(1, ", ".join(missing), f"Missing required column(s): {', '.join(missing)}")
+        )
+        ok = False
+    allowed = [*COLUMNS[kind], *READ_ONLY[kind]]
+    unknown = [name for name in dict.fromkeys(header) if name and name not in allowed]
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            if close:
+                hints.append(f"{name} (did you mean {close[0]}?)")
+            else:
+                hints.append(name)
+        result.errors.append(
+            RowError(
+                1,
+                ", ".join(unknown),
+                f"Unknown column(s): {', '.join(hints)}. Rename or remove them: the columns are "
+                f"{', '.join(allowed)}",
+            )
+        )
+        ok = False
+    twice = [name for name in dict.fromkeys(header) if name and header.count(name) > 1]
+    if twice:
+        result.errors.append(
+            RowError(1, ", ".join(twice), f"Column(s) named more than once: {', '.join(twice)}")
+        )
+        ok = False
+    return ok
+
+
+def _same_text(stored: str, imported: str) -> bool:
+    """Text as a spreadsheet gives it back: line ends may differ and cells are trimmed."""
+
+    def plain(text: str) -> str:
+        return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    return plain(stored) == plain(imported)
 
 
 def _kind_of(value: str) -> str | None:
@@ -218,7 +298,7 @@ def _import_commitments(plan: Plan, columns: set[str], records, result: ImportRe
     for org in plan.organisations.all():
         for name in (org.short_name, org.slug, org.name):
             areas[name.lower()] = org
-    existing = {c.ref.lower(): c for c in plan.commitments.all()}
+    existing = {c.ref.lower(): c for c in plan.commitments.prefetch_related("areas", "related")}
     refs_in_file = {}
     rows = []
     for number, record in records:
@@ -248,9 +328,10 @@ def _import_commitments(plan: Plan, columns: set[str], records, result: ImportRe
                 result.errors.append(RowError(number, "areas", f"{name} is not an area of this plan"))
             else:
                 orgs.append(areas[name.lower()])
-        for column, limit in (("ref", 20), ("text", 10000), ("supporting_activity", 20000)):
-            if len(record.get(column, "")) > limit:
-                result.errors.append(RowError(number, column, f"{column} is longer than {limit} characters"))
+        if record.get("plan") and record["plan"].lower() != plan.title.lower():
+            result.errors.append(
+                RowError(number, "plan", f"This row is of the plan {record['plan']!r}, not {plan.title!r}")
+            )
         rows.append((number, record, objective, kind, orgs))
     for number, record, *_ in rows:
         for ref in _split(record.get("related", "")):
@@ -264,34 +345,44 @@ def _import_commitments(plan: Plan, columns: set[str], records, result: ImportRe
     # ones follow them in the order of the file.
     last = max((c.order for c in existing.values()), default=0)
     with transaction.atomic():
-        new, changed = [], []
-        for _number, record, objective, kind, _orgs in rows:
+        new, changed, links = [], [], []
+        for _number, record, objective, kind, orgs in rows:
             values = {"objective": objective, "kind": kind}
             values |= {column: record[column] for column in COMMITMENT_TEXT_COLUMNS if column in columns}
+            related = {ref.lower() for ref in _split(record.get("related", ""))}
             commitment = existing.get(record["ref"].lower())
             if commitment is None:
                 last += 1
                 new.append(Commitment(plan=plan, ref=record["ref"], order=last, **values))
-            else:
-                for name, value in values.items():
-                    setattr(commitment, name, value)
-                commitment.version += 1
-                changed.append(commitment)
+                links.append((record["ref"].lower(), orgs, related))
+                continue
+            link_changes = _link_changes(commitment, columns, orgs, related)
+            if not link_changes and _commitment_unchanged(commitment, values):
+                result.unchanged += 1
+                continue
+            for name, value in values.items():
+                setattr(commitment, name, value)
+            commitment.version += 1
+            changed.append((commitment, link_changes))
+            links.append((record["ref"].lower(), orgs, related))
         if new:
             bulk_create_with_history(new, Commitment, default_user=by, batch_size=500)
+        by_ref = {c.ref.lower(): c for c in plan.commitments.all()}
+        for commitment, link_changes in changed:
+            # Links are not columns of the history record: say how they changed, as the form does.
+            commitment._change_reason = _describe_links(link_changes, by_ref) or None
         if changed:
             bulk_update_with_history(
-                changed, Commitment, [*written, "version"], default_user=by, batch_size=500
+                [c for c, _ in changed], Commitment, [*written, "version"], default_user=by, batch_size=500
             )
-        by_ref = {c.ref.lower(): c for c in plan.commitments.all()}
-        touched = [by_ref[record["ref"].lower()].pk for _, record, *_ in rows]
+        touched = [by_ref[ref].pk for ref, _orgs, _related in links]
         if "areas" in columns:
             Areas = Commitment.areas.through
             Areas.objects.filter(commitment_id__in=touched).delete()
             Areas.objects.bulk_create(
                 [
-                    Areas(commitment_id=by_ref[record["ref"].lower()].pk, organisation_id=o.pk)
-                    for _number, record, _objective, _kind, orgs in rows
+                    Areas(commitment_id=by_ref[ref].pk, organisation_id=o.pk)
+                    for ref, orgs, _related in links
                     for o in orgs
                 ],
                 ignore_conflicts=True,
@@ -301,16 +392,53 @@ def _import_commitments(plan: Plan, columns: set[str], records, result: ImportRe
             Related.objects.filter(from_commitment_id__in=touched).delete()
             Related.objects.bulk_create(
                 [
-                    Related(
-                        from_commitment_id=by_ref[record["ref"].lower()].pk,
-                        to_commitment_id=by_ref[ref.lower()].pk,
-                    )
-                    for _number, record, *_ in rows
-                    for ref in _split(record.get("related", ""))
+                    Related(from_commitment_id=by_ref[ref].pk, to_commitment_id=by_ref[other].pk)
+                    for ref, _orgs, related in links
+                    for other in related
                 ],
                 ignore_conflicts=True,
             )
     result.created, result.updated = len(new), len(changed)
+
+
+def _commitment_unchanged(commitment: Commitment, values: dict) -> bool:
+    for name, value in values.items():
+        if name == "objective":
+            if commitment.objective_id != value.pk:
+                return False
+        elif name == "kind":
+            if commitment.kind != value:
+                return False
+        elif not _same_text(getattr(commitment, name), value):
+            return False
+    return True
+
+
+def _link_changes(commitment: Commitment, columns: set[str], orgs, related: set[str]) -> dict:
+    """{field: (refs or names before, after)} for the links of the file's columns that differ."""
+    changes = {}
+    if "areas" in columns:
+        before = {o.pk: o for o in commitment.areas.all()}
+        after = {o.pk: o for o in orgs}
+        if set(before) != set(after):
+            changes["areas"] = ({str(o) for o in before.values()}, {str(o) for o in after.values()})
+    if "related" in columns:
+        before = {c.ref.lower() for c in commitment.related.all()}
+        if before != related:
+            changes["related"] = (before, related)
+    return changes
+
+
+def _describe_links(changes: dict, by_ref: dict) -> str:
+    parts = []
+    for name, (before, after) in changes.items():
+        if name == "related":
+            before, after = ({str(by_ref[ref]) for ref in refs if ref in by_ref} for refs in (before, after))
+        label = capfirst(str(Commitment._meta.get_field(name).verbose_name))
+        parts.append(
+            f"{label}: {', '.join(sorted(before)) or '(none)'} → {', '.join(sorted(after)) or '(none)'}"
+        )
+    return "; ".join(parts)
 
 
 def _import_updates(plan: Plan, columns: set[str], records, result: ImportResult, by) -> None:
@@ -328,6 +456,7 @@ def _import_updates(plan: Plan, columns: set[str], records, result: ImportResult
         rags[choice.label.lower()] = choice.value
     seen = {}
     rows = []
+    today = timezone.localdate()
     for number, record in records:
         commitment = commitments.get(record.get("ref", "").lower())
         if record.get("ref") and commitment is None:
@@ -371,6 +500,10 @@ def _import_updates(plan: Plan, columns: set[str], records, result: ImportResult
                 result.errors.append(
                     RowError(number, "date", f"{record['date']!r} is not a date such as 2016-12-07")
                 )
+        if date and date > today:
+            result.errors.append(
+                RowError(number, "date", f"The date must be today ({today:%d %B %Y}) or earlier")
+            )
         if date and period and date < period.start_date:
             result.errors.append(
                 RowError(
@@ -408,11 +541,19 @@ def _import_updates(plan: Plan, columns: set[str], records, result: ImportResult
                 values["date"] = date or period.end_date
             if update is None:
                 new.append(ProgressUpdate(commitment=commitment, period=period, author=by, **values))
-            else:
-                for name, value in values.items():
-                    setattr(update, name, value)
-                update.version += 1
-                changed.append(update)
+                continue
+            if all(
+                _same_text(getattr(update, name), value)
+                if name in ("text", "rag_reason")
+                else getattr(update, name) == value
+                for name, value in values.items()
+            ):
+                result.unchanged += 1
+                continue
+            for name, value in values.items():
+                setattr(update, name, value)
+            update.version += 1
+            changed.append(update)
         if new:
             bulk_create_with_history(new, ProgressUpdate, default_user=by, batch_size=500)
         if changed:

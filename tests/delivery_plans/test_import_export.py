@@ -343,3 +343,132 @@ def test_an_export_with_an_invalid_filter_shows_the_list_with_the_errors(editor_
     page = response.content.decode()
     assert "There is a problem" in page and "Select a valid choice" in page
     assert f'href="{reverse("delivery_plans:list")}">Clear filters' in page
+
+
+def _history_and_versions(model):
+    return model.history.count(), sorted(model.objects.values_list("pk", "version"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_reimporting_the_unchanged_demo_export_leaves_every_commitment_untouched(editor_client, fmt):
+    from assurance.demo import load_core
+    from delivery_plans.demo import load_demo
+
+    context = load_core(scale=1)
+    load_demo(context=context)
+    plan = context.home.owned_plans.get()
+    count = plan.commitments.count()
+    before = _history_and_versions(Commitment)
+    exported = editor_client.get(reverse("delivery_plans:export", args=[fmt]), {"plan": plan.pk}).content
+    response = upload(editor_client, plan, exported, name=f"export.{fmt}")
+    assert response.status_code == 302
+    message = [str(m) for m in response.wsgi_request._messages]
+    assert message == [f"Imported 0 new commitment(s), updated 0, unchanged {count}"]
+    # No empty "Changed" entries in any history, and no version a form open elsewhere would clash with.
+    assert _history_and_versions(Commitment) == before
+
+
+def test_a_reimported_row_is_updated_only_where_it_differs(plan):
+    warwickshire = plan.organisations.get(short_name="Warwickshire")
+    one = make_commitment(plan.objectives.get(number=1), ref="1.1", text="Support victims")
+    two = make_commitment(plan.objectives.get(number=1), ref="1.2", text="Protect the vulnerable")
+    content = COMMITMENT_HEADER + (
+        "1.1,1,policing,Support victims,,,,\n"  # as it is
+        "1.2,1,policing,Protect the vulnerable,,Warwickshire,1.1,\n"  # links added
+    )
+    result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="c.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert (one.version, one.history.count()) == (1, 1)
+    assert (two.version, two.history.count()) == (2, 2)
+    assert list(two.areas.all()) == [warwickshire] and list(two.related.all()) == [one]
+    reason = two.history.first().history_change_reason
+    assert reason == f"Areas: (none) → {warwickshire}; Related: (none) → {one}"
+
+
+def test_reimporting_the_same_updates_leaves_them_untouched(editor_client, plan):
+    c = make_commitment(plan.objectives.get(number=1), ref="1.1")
+    content = "ref,period,rag,rag_reason,text,date\n1.1,2016/17 Q3,Amber,Waiting,Review underway,2016-12-07\n"
+    assert upload(editor_client, plan, content, kind="updates").status_code == 302
+    update = c.updates.get()
+    result = spreadsheets.import_file(plan=plan, kind="updates", content=content.encode(), name="u.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert "updated 0, unchanged 1" in result.summary
+    update.refresh_from_db()
+    assert (update.version, update.history.count()) == (1, 1)
+    changed = content.replace("Review underway", "Review complete")
+    result = spreadsheets.import_file(plan=plan, kind="updates", content=changed.encode(), name="u.csv")
+    assert (result.updated, result.unchanged) == (1, 0)
+    update.refresh_from_db()
+    assert (update.text, update.version, update.history.count()) == ("Review complete", 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("header", "kind", "message"),
+    [
+        (
+            "ref,period,rag,rag_reasn,text",
+            "updates",
+            "Unknown column(s): rag_reasn (did you mean rag_reason?)",
+        ),
+        ("ref,objective,kind,text,notes", "commitments", "Unknown column(s): notes. Rename or remove them"),
+        ("ref,period,rag,text,text", "updates", "Column(s) named more than once: text"),
+    ],
+)
+def test_a_column_the_import_would_not_read_is_refused(plan, header, kind, message):
+    make_commitment(plan.objectives.get(number=1), ref="1.1", text="Untouched")
+    row = "1.1,2016/17 Q3,amber,Waiting,Words" if kind == "updates" else "1.1,1,policing,Changed,Note"
+    content = f"{header}\n{row}\n"
+    result = spreadsheets.import_file(plan=plan, kind=kind, content=content.encode(), name="f.csv")
+    assert [e.row for e in result.errors] == [1] and message in result.errors[0].message
+    assert plan.commitments.get().text == "Untouched" and not ProgressUpdate.objects.exists()
+
+
+def test_a_value_under_no_column_name_is_refused(plan):
+    content = "ref,objective,kind,text,\n1.1,1,policing,Words,Stray\n"
+    result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="c.csv")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "column 5")]
+    # Empty cells past the named columns, as spreadsheets often have, are fine.
+    content = "ref,objective,kind,text,,\n1.1,1,policing,Words,,\n"
+    assert spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="c.csv").ok
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "column", "limit"),
+    [
+        ("updates", "ref,period,rag,text\n1.1,2016/17 Q3,green,{long}\n", "text", 5000),
+        ("updates", "ref,period,rag,rag_reason,text\n1.1,2016/17 Q3,red,{long},Words\n", "rag_reason", 2000),
+        ("commitments", "ref,objective,kind,text\n1.2,1,policing,{long}\n", "text", 3000),
+        (
+            "commitments",
+            "ref,objective,kind,text,oversight_mechanism\n1.2,1,pcc,A,{long}\n",
+            "oversight_mechanism",
+            1000,
+        ),
+    ],
+)
+def test_text_longer_than_the_forms_allow_is_refused(plan, kind, content, column, limit):
+    make_commitment(plan.objectives.get(number=1), ref="1.1")
+    content = content.format(long="x" * 20000)
+    result = spreadsheets.import_file(plan=plan, kind=kind, content=content.encode(), name="f.csv")
+    assert [(e.row, e.column) for e in result.errors] == [(2, column)]
+    assert f"at most {limit}" in result.errors[0].message
+    assert plan.commitments.count() == 1 and not ProgressUpdate.objects.exists()
+
+
+def test_an_update_dated_after_today_is_refused(plan):
+    make_commitment(plan.objectives.get(number=1), ref="1.1")
+    content = "ref,period,rag,text,date\n1.1,2017/18 Q3,green,Words,2030-01-10\n"
+    result = spreadsheets.import_file(plan=plan, kind="updates", content=content.encode(), name="u.csv")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "date")]
+    assert "The date must be today" in result.errors[0].message
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_an_exported_row_of_another_plan_is_refused(plan):
+    content = COMMITMENT_HEADER.strip() + ",plan,latest_quarter,latest_rag,latest_update\n"
+    content += "1.1,1,policing,Words,,,,,Another plan,,,\n"
+    result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="c.csv")
+    assert [(e.row, e.column) for e in result.errors] == [(2, "plan")]
+    assert not plan.commitments.exists()

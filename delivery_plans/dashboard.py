@@ -76,7 +76,8 @@ def snapshot(*, scope: Scope) -> dict:
         items.append(
             {
                 "key": f"commitment:{c.plan_id}:{c.ref}",
-                "label": f"{c.ref} {c.text[:80]}",
+                # The ref and the text cut at a word with an ellipsis, as everywhere else.
+                "label": str(c),
                 "rag": str(rag),
                 "status": "",
             }

@@ -9,6 +9,19 @@ from django.utils.text import Truncator
 from assurance.models import AuditedModel, RagQuerySet, RagRatedModel
 
 
+def cut_at_word(text: str, limit: int) -> str:
+    """The text on one line, at most limit characters: when cut, it ends at a whole word and
+    an ellipsis says there is more."""
+    text = " ".join(text.split())
+    short = Truncator(text).chars(limit)
+    if short == text:
+        return short
+    head = short.removesuffix("…")
+    if not text[len(head) : len(head) + 1].isspace() and " " in head:
+        head = head.rsplit(" ", 1)[0]  # the last word was cut: leave it out
+    return head.rstrip(" ,;:-") + "…"
+
+
 class Plan(AuditedModel):
     """A Police and Crime Plan (or the delivery plan that carries it out) for its term."""
 
@@ -134,8 +147,8 @@ class Commitment(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        # Short enough for lists and history titles; cut at a word, and say so.
-        return f"{self.ref} {Truncator(self.text).chars(80)}"
+        # Short enough for lists, labels and history titles.
+        return f"{self.ref} {cut_at_word(self.text, 80)}"
 
     def get_absolute_url(self) -> str:
         return reverse("delivery_plans:detail", args=[self.pk])

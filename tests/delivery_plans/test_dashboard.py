@@ -175,3 +175,19 @@ def test_the_allys_snapshot_and_checks_run_the_same_number_of_queries_at_two_siz
         c.areas.add(ally if n % 2 else plan.owner)
         make_update(c, make_period(2016, 3), rag=Rag.RED, rag_reason="")
     assert count() == small
+
+
+def test_a_long_commitment_is_labelled_cut_at_a_word_with_an_ellipsis(plan):
+    text = "Make sure officers and staff have the skills and knowledge to support victims " * 3
+    make_commitment(plan.objectives.get(number=1), ref="1.9", text=text)
+    items = {i["key"]: i for i in snapshot(scope=scope_of(plan))["items"]}
+    label = items[f"commitment:{plan.pk}:1.9"]["label"]
+    assert label.startswith("1.9 Make sure officers") and label.endswith("…") and len(label) <= 84
+    assert label.removesuffix("…").rstrip().split()[-1] in text.split()
+
+
+def test_a_commitment_named_in_lists_and_history_is_cut_at_a_word():
+    c = make_commitment(ref="1.1", text="Review the Victims Code compliance framework with partners")
+    assert str(c) == "1.1 Review the Victims Code compliance framework with partners"
+    c.text = "Make sure officers and staff have the skills and\nknowledge to support victims of crime well"
+    assert str(c) == "1.1 Make sure officers and staff have the skills and knowledge to support victims…"

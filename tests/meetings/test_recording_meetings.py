@@ -49,7 +49,7 @@ def test_an_editor_records_a_meeting_with_open_and_closed_items_and_actions(edit
             "owner_role": "ACC",
             "due_date": "2016-10-11",
             "status": "open",
-            "visibility": "public",
+            # No visibility: the field is disabled for the closed part, so the browser sends none.
         },
     )
     assert response.status_code == 302

@@ -116,6 +116,19 @@ class OversightBodyForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         owner, objective = cleaned.get("owner"), cleaned.get("objective")
+        name = cleaned.get("name")  # the field has already stripped the spaces at its ends
+        if owner and name:
+            same = (
+                OversightBody.objects.filter(owner=owner, name__iexact=name)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if same is not None:
+                self.add_error(
+                    "name",
+                    f"{owner.short_name} already has a body called ‘{same.name}’ (names are compared "
+                    "ignoring capitals): give this one another name, or edit that body.",
+                )
         if (
             owner
             and objective

@@ -9,6 +9,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from assurance.models import AuditedModel, Organisation, Visibility, VisibilityModel, VisibilityQuerySet
@@ -82,7 +83,14 @@ class OversightBody(AuditedModel):
         verbose_name = "oversight body"
         verbose_name_plural = "oversight bodies"
         constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="meetings_oversightbody_unique_name"),
+            # Names differing only in capitals are one body to a reader.
+            models.UniqueConstraint(
+                Lower("name"),
+                "owner",
+                name="meetings_oversightbody_unique_name_ci",
+                violation_error_message="This organisation already has a body with this name "
+                "(names are compared ignoring capitals): give another name, or edit that body.",
+            ),
             models.CheckConstraint(
                 condition=Q(frequency__in=Frequency.values), name="meetings_oversightbody_frequency_valid"
             ),
@@ -129,7 +137,12 @@ class Meeting(AuditedModel):
         ordering = ["date", "pk"]
         indexes = [models.Index(fields=["body", "date"], name="meetings_meeting_body_date")]
         constraints = [
-            models.UniqueConstraint(fields=["body", "date"], name="meetings_meeting_unique_date"),
+            models.UniqueConstraint(
+                fields=["body", "date"],
+                name="meetings_meeting_unique_date",
+                violation_error_message="This body already has a meeting on this date: "
+                "edit that meeting, or give another date.",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=MeetingStatus.values), name="meetings_meeting_status_valid"
             ),

@@ -133,12 +133,59 @@ def test_moving_a_meeting_onto_another_meetings_date_is_refused_but_keeping_its_
     assert (november.date, november.summary) == (datetime.date(2016, 11, 9), "Kept")
 
 
-def test_a_second_body_of_the_same_name_is_refused(editor_client):
+@pytest.mark.parametrize(
+    "name", ["Victims Board", "victims board", "  VICTIMS Board ", "corporate governance board "]
+)
+def test_a_second_body_of_the_same_name_in_other_capitals_or_spaces_is_refused(editor_client, name):
     body = make_body(name="Victims Board")
+    make_body(owner=body.owner, name="Corporate Governance Board")
     response = editor_client.post(
-        reverse("meetings:create"),
-        {"owner": body.owner.pk, "name": "Victims Board", "frequency": "quarterly"},
+        reverse("meetings:create"), {"owner": body.owner.pk, "name": name, "frequency": "quarterly"}
     )
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "govuk-error-summary" in response.content.decode()
-    assert OversightBody.objects.count() == 1
+    assert 'href="#id_name"' in page and "already has a body called" in page
+    assert "already exists" not in page
+    assert OversightBody.objects.count() == 2
+
+
+def test_a_body_name_is_saved_without_spaces_at_its_ends(editor_client):
+    owner = make_body(name="Victims Board").owner
+    response = editor_client.post(
+        reverse("meetings:create"), {"owner": owner.pk, "name": "  Estates Board ", "frequency": "quarterly"}
+    )
+    assert response.status_code == 302
+    assert OversightBody.objects.filter(name="Estates Board").exists()
+
+
+def test_a_body_keeps_its_name_in_new_capitals_and_another_owner_may_use_it(editor_client):
+    body = make_body(name="Victims Board")
+    data = {"owner": body.owner.pk, "name": "Victims board", "frequency": "quarterly"}
+    response = editor_client.post(
+        reverse("meetings:update", args=[body.pk]), data | {"loaded_version": body.version}
+    )
+    assert response.status_code == 302
+    other = make_body(name="Other").owner
+    assert editor_client.post(reverse("meetings:create"), data | {"owner": other.pk}).status_code == 302
+
+
+def test_the_database_refuses_a_body_name_differing_only_in_capitals():
+    from django.db import IntegrityError, transaction
+
+    body = make_body(name="Victims Board")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OversightBody.objects.create(owner=body.owner, name="VICTIMS BOARD")
+
+
+def test_unique_constraints_have_written_messages():
+    from django.core.exceptions import ValidationError
+
+    body = make_body(name="Victims Board")
+    meeting = make_meeting(body, datetime.date(2016, 10, 12))
+    for duplicate, words in (
+        (OversightBody(owner=body.owner, name="victims board"), "already has a body with this name"),
+        (Meeting(body=body, date=meeting.date), "already has a meeting on this date"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            duplicate.validate_constraints()
+        assert words in str(refused.value) and "already exists" not in str(refused.value)

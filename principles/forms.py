@@ -95,6 +95,19 @@ class AssessmentCreateForm(AssessmentForm):
         owner, sub, year = data.get("owner"), data.get("sub_principle"), data.get("year")
         return (owner.pk if owner else None, sub.pk if sub else None, year)
 
+    def clean(self):
+        cleaned = super().clean()
+        owner, sub, year = cleaned.get("owner"), cleaned.get("sub_principle"), cleaned.get("year")
+        if owner and sub and year:
+            # On the field the editor can change, naming the record that is already there.
+            if Assessment.objects.filter(owner=owner, sub_principle=sub, year=year).exists():
+                self.add_error(
+                    "sub_principle",
+                    f"{owner.short_name} has already assessed {sub.ref} for {year.year_label}: "
+                    "edit that assessment instead.",
+                )
+        return cleaned
+
 
 class EvidenceItemForm(VersionedModelForm):
     class Meta:

@@ -50,7 +50,9 @@ class Principle(AuditedModel):
         ordering = ["framework_id", "order", "letter"]
         constraints = [
             models.UniqueConstraint(
-                fields=["framework", "letter"], name="principles_principle_unique_letter"
+                fields=["framework", "letter"],
+                name="principles_principle_unique_letter",
+                violation_error_message="This framework already has a principle with this letter.",
             ),
         ]
 
@@ -74,7 +76,9 @@ class SubPrinciple(AuditedModel):
         ordering = ["principle_id", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["principle", "number"], name="principles_subprinciple_unique_number"
+                fields=["principle", "number"],
+                name="principles_subprinciple_unique_number",
+                violation_error_message="This principle already has a sub-principle with this number.",
             ),
             models.CheckConstraint(
                 condition=models.Q(number__gte=1), name="principles_subprinciple_number_gte_1"
@@ -141,7 +145,10 @@ class Assessment(AuditedModel, RagRatedModel):
         constraints = [
             *RagRatedModel.Meta.constraints,
             models.UniqueConstraint(
-                fields=["owner", "sub_principle", "year"], name="principles_assessment_one_per_year"
+                fields=["owner", "sub_principle", "year"],
+                name="principles_assessment_one_per_year",
+                violation_error_message="This organisation has already assessed this sub-principle for "
+                "this year: edit that assessment instead.",
             ),
             models.CheckConstraint(
                 condition=models.Q(direction__in=Direction.values),

@@ -235,8 +235,29 @@ def test_an_editor_adds_an_assessment_and_a_duplicate_is_refused(editor_client, 
     assert editor_client.post(reverse("principles:create"), data).status_code == 302
     assert Assessment.objects.filter(owner=home, sub_principle=sub, year=year).count() == 1
     again = editor_client.post(reverse("principles:create"), data)
-    assert again.status_code == 200 and "govuk-error-summary" in again.content.decode()
+    page = again.content.decode()
+    assert again.status_code == 200 and "govuk-error-summary" in page
+    assert 'href="#id_sub_principle"' in page
+    assert f"{home.short_name} has already assessed A.1 for 2018/19: edit that assessment instead." in page
+    assert "already exists" not in page
     assert Assessment.objects.filter(owner=home, sub_principle=sub, year=year).count() == 1
+
+
+def test_principles_unique_constraints_have_written_messages(home):
+    from django.core.exceptions import ValidationError
+
+    from principles.models import Principle, SubPrinciple
+
+    a = make_assessment(owner=home)
+    sub = a.sub_principle
+    for duplicate, words in (
+        (Assessment(owner=home, sub_principle=sub, year=a.year), "already assessed this sub-principle"),
+        (Principle(framework=sub.principle.framework, letter="A", title="x"), "principle with this letter"),
+        (SubPrinciple(principle=sub.principle, number=1, title="x"), "sub-principle with this number"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            duplicate.validate_constraints()
+        assert words in str(refused.value) and "already exists" not in str(refused.value)
 
 
 def test_a_quarter_is_not_a_year_for_an_assessment(editor_client, home):

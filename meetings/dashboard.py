@@ -1,5 +1,7 @@
 """The meetings area's part of the governance dashboard: snapshot and checks before publishing."""
 
+import datetime
+
 from django.urls import reverse
 
 from assurance.registry import Finding, Scope
@@ -114,13 +116,14 @@ def snapshot(*, scope: Scope) -> dict:
 
 def checks(*, scope: Scope) -> list[Finding]:
     data = snapshot(scope=scope)
+    as_at = datetime.date.fromisoformat(data["as_at"])
     findings = []
     overdue = data["actions"]["overdue"]
     if overdue:
         findings.append(
             Finding(
                 "warning",
-                f"{overdue} action{'s are' if overdue != 1 else ' is'} overdue at {data['as_at']}.",
+                f"{overdue} action{'s are' if overdue != 1 else ' is'} overdue at {as_at:%-d %B %Y}.",
                 reverse("meetings:actions") + "?overdue=yes",
             )
         )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from assurance.forms import Form
 from assurance.models import ReportingPeriod
 from assurance.registry import Scope
-from meetings.dashboard import snapshot
+from meetings.dashboard import checks, snapshot
 from tests.factories import make_period
 from tests.meetings.factories import make_action, make_body, make_item, make_meeting
 
@@ -89,3 +89,34 @@ def test_reading_the_pages_creates_no_reporting_period(editor_client):
     ):
         assert editor_client.get(url).status_code == status, url
     assert list(ReportingPeriod.objects.values_list("pk", flat=True)) == before
+
+
+def test_the_section_appendix_and_checks_give_dates_as_people_write_them():
+    body = make_body(name="Corporate Governance Board")
+    meeting = make_meeting(body, datetime.date(2016, 10, 11))
+    make_action(make_item(meeting), description="Report back", due_date=datetime.date(2016, 11, 1))
+    scope = Scope(organisation=body.owner, period=make_period(2016, 3))
+    data = snapshot(scope=scope)
+    section = render_to_string("meetings/section.html", {"data": data})
+    appendix = render_to_string("meetings/appendix.html", {"data": data, "pdf": True})
+    for text in (section, appendix):
+        assert "Open actions at 31 December 2016" in text and "1 November 2016" in text
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    assert "Corporate Governance Board, 11 October 2016" in appendix and "raised 11 October 2016" in appendix
+    assert "overdue at 31 December 2016" in section
+    assert any("overdue at 31 December 2016." in finding.message for finding in checks(scope=scope))
+
+
+def test_the_section_says_what_each_coverage_number_counts():
+    data = {
+        "period": "2016/17 Q3",
+        "as_at": "2016-12-31",
+        "meetings": [],
+        "actions": {"open": 0, "overdue": 0, "list": []},
+        "coverage": {"commitments": 20, "scheduled": 7, "covered": 11, "gaps": [{"ref": "2.5", "text": "x"}]},
+    }
+    section = render_to_string("meetings/section.html", {"data": data})
+    assert (
+        "11 commitments were scrutinised at a meeting; "
+        "7 were scheduled for oversight, of which 1 was not covered" in " ".join(section.split())
+    )

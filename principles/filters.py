@@ -2,6 +2,7 @@ import django_filters
 
 from assurance.filters import FilterSet
 from assurance.models import Direction, Organisation, Rag, ReportingPeriod
+from principles.forms import ScopeForm
 from principles.models import Assessment, Principle
 
 
@@ -10,9 +11,13 @@ class AssessmentFilter(FilterSet):
         label="Organisation",
         queryset=Organisation.objects.filter(kind=Organisation.Kind.OPCC),
         empty_label=None,
+        error_messages={"invalid_choice": ScopeForm.base_fields["owner"].error_messages["invalid_choice"]},
     )
     year = django_filters.ModelChoiceFilter(
-        label="Financial year", queryset=ReportingPeriod.objects.years(), empty_label=None
+        label="Financial year",
+        queryset=ReportingPeriod.objects.years(),
+        empty_label=None,
+        error_messages={"invalid_choice": ScopeForm.base_fields["year"].error_messages["invalid_choice"]},
     )
     principle = django_filters.ModelChoiceFilter(
         label="Principle",

@@ -33,11 +33,11 @@ def bad_choices():
 
 
 def test_the_overview_refuses_an_owner_or_year_not_on_the_list(editor_client, assessed):
-    for query, field, _ in bad_choices():
+    for query, field, message in bad_choices():
         response = editor_client.get(reverse("principles:list"), query)
         page = response.content.decode()
         assert response.status_code == 400, query
-        assert "govuk-error-summary" in page and f'href="#id_{field}"' in page, query
+        assert "govuk-error-summary" in page and f'href="#id_{field}"' in page and message in page, query
         # Not the home organisation's assessment shown under a wrong heading.
         assert "HOME-RED" not in page and assessed.short_name not in page.split("<h1")[0], query
         assert "Start " not in page

@@ -33,6 +33,13 @@ class ObjectListView(AccessMixin, FilterView):
     paginate_by = 50
     title = ""
 
+    def render_to_response(self, context, **kwargs):
+        # A filter value that is not on offer is an error the user should see, not a silent default.
+        filterset = getattr(self, "filterset", None)
+        if filterset is not None and filterset.is_bound and not filterset.is_valid():
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()

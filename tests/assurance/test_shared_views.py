@@ -59,3 +59,11 @@ def test_password_change_errors_are_summarised_and_linked_to_their_fields(db):
     page = response.content.decode()
     assert "govuk-error-summary" in page and 'href="#id_old_password"' in page
     assert 'class="govuk-input govuk-input--error"' in page
+
+
+def test_a_list_filter_value_that_is_not_on_offer_is_an_error_not_a_silent_default(db):
+    admin = signed_in(Role.ADMINISTRATOR, "lister")
+    response = admin.get(reverse("organisation_list"), {"kind": "galaxy"})
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert admin.get(reverse("organisation_list"), {"kind": "opcc"}).status_code == 200

@@ -70,7 +70,10 @@ def probe_area(settings, tmp_path):
 @pytest.fixture
 def home(db):
     return make_organisation(
-        kind="opcc", is_home=True, name="Office of the Police and Crime Commissioner for Test", area_name="Testshire"
+        kind="opcc",
+        is_home=True,
+        name="Office of the Police and Crime Commissioner for Test",
+        area_name="Testshire",
     )
 
 

@@ -32,15 +32,18 @@ run: system-packages $(STAMP)
 	$(PY) manage.py load_demo --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# Locally the test database is kept between runs (--reuse-db, from pyproject.toml); CI makes it afresh.
 test: system-packages $(STAMP)
-	$(PY) -m pytest -p xdist -n auto --create-db $(PYTEST_ARGS)
+	$(PY) -m pytest -p xdist -n auto $(if $(CI),--create-db,) $(PYTEST_ARGS)
 
 bench: system-packages $(STAMP)
 	$(PY) manage.py bench
 
+# The same checks as .pre-commit-config.yaml: ruff (lint and format) and mypy on the core.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy assurance
 
 # Rebuild the committed CSS and JavaScript from static/src (needs Node and npm; not needed to run).
 css:

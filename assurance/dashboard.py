@@ -12,35 +12,53 @@ from django.utils import timezone
 
 from assurance import registry
 from assurance.models import Organisation, Publication, Rag, ReportingPeriod
-from assurance.registry import Finding, Scope
+from assurance.registry import Finding
+from assurance.scope import Scope
 
-SNAPSHOT_FORMAT = 1
+# 2: areas are stored by key and schema version, without template paths; rendering finds the
+# area's current templates (see `rendered_areas`), so renaming a template breaks nothing.
+SNAPSHOT_FORMAT = 2
+GONE_AREA_TEMPLATE = "dashboard/area_gone.html"
 
 
 def take_snapshot(scope: Scope) -> dict:
     """Every area's dashboard data for a scope, as JSON-safe data."""
-    areas = []
-    for area in registry.areas():
-        if area.snapshot is None:
-            continue
-        areas.append(
-            {
-                "key": area.key,
-                "title": area.title,
-                "appendix_title": area.appendix_title or area.title,
-                "section_template": area.section_template,
-                "appendix_template": area.appendix_template,
-                "data": area.snapshot(scope=scope),
-            }
-        )
     return {
         "format": SNAPSHOT_FORMAT,
         "organisation": scope.organisation.name,
         "period": scope.period.label,
         "taken_at": timezone.now().isoformat(),
         "restricted_included": scope.include_restricted,
-        "areas": areas,
+        "areas": [
+            {
+                "key": area.key,
+                "title": area.title,
+                "appendix_title": area.appendix_title or area.title,
+                "schema": area.schema_version,
+                "data": area.snapshot(scope),
+            }
+            for area in registry.areas()
+            if area.reports_to_dashboard
+        ],
     }
+
+
+def rendered_areas(snapshot: dict) -> list[dict]:
+    """A snapshot's areas with the templates that render them today.
+
+    A publication keeps each area's data under its key with the schema it was made with; the
+    area's current templates read it. Template paths stored by older snapshots are ignored,
+    and an area no longer in the service renders a note in place of its section.
+    """
+    rendered = []
+    for entry in snapshot.get("areas", []):
+        area = registry.get(entry["key"])
+        if area is None:
+            section = appendix = GONE_AREA_TEMPLATE
+        else:
+            section, appendix = area.templates_for(entry.get("schema", 1))
+        rendered.append({**entry, "section_template": section, "appendix_template": appendix})
+    return rendered
 
 
 def rag_totals(snapshot: dict) -> dict[str, int]:
@@ -104,8 +122,7 @@ def what_changed(before: dict | None, after: dict) -> list[dict]:
 def run_checks(scope: Scope) -> list[Finding]:
     findings = []
     for area in registry.areas():
-        if area.checks is not None:
-            findings.extend(area.checks(scope=scope))
+        findings.extend(area.checks(scope))
     return sorted(findings, key=lambda f: f.level != "error")
 
 

@@ -12,36 +12,16 @@ from assurance.dashboard import default_period, rag_totals, run_checks, take_sna
 from assurance.models import Organisation, Paper, Publication, ReportingPeriod
 from assurance.permissions import Access, access, can_edit, can_publish
 from assurance.publishing import PublishingBlocked, latest_before, latest_publication, publication_publish
-from assurance.registry import Scope
+from assurance.scope import Scope, choose_scope
 from assurance.tasks import make_paper
 
 
 def period_from_slug(slug: str) -> ReportingPeriod:
-    try:
-        start_year, quarter = ReportingPeriod.parse(slug)
-    except ValueError:
-        raise Http404("No such period") from None
-    return get_object_or_404(ReportingPeriod, start_year=start_year, quarter=quarter)
-
-
-def organisation_or_home(slug: str | None) -> Organisation | None:
-    if slug:
-        return get_object_or_404(Organisation, slug=slug, kind=Organisation.Kind.OPCC)
-    return Organisation.objects.home()
-
-
-class DashboardChoiceForm(forms.Form):
-    """Which OPCC and quarter to show: an ordinary GET form, so it works without JavaScript."""
-
-    organisation = django_forms.ChoiceField(label="Organisation")
-    period = django_forms.ChoiceField(label="Quarter")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [
-            (o.slug, o.name) for o in Organisation.objects.filter(kind=Organisation.Kind.OPCC)
-        ]
-        self.fields["period"].choices = [(p.slug, p.label) for p in ReportingPeriod.objects.quarters()]
+    """The period a published address names (its path, not its query string)."""
+    period = ReportingPeriod.objects.from_slug(slug)
+    if period is None:
+        raise Http404("No such period")
+    return period
 
 
 @access(Access.PUBLISHED)
@@ -55,16 +35,12 @@ def home(request):
 @access(Access.EDIT)
 def dashboard(request):
     """The live governance dashboard of one OPCC's quarter, restricted records included."""
-    organisation = organisation_or_home(request.GET.get("organisation"))
+    choice = choose_scope(request, default_period=lambda organisation, periods: default_period(organisation))
+    organisation, period = choice.organisation, choice.period
     if organisation is None:
         return render(request, "dashboard/no_organisation.html")
-    period = (
-        period_from_slug(request.GET["period"]) if request.GET.get("period") else default_period(organisation)
-    )
     if period is None:
         return render(request, "dashboard/no_organisation.html", {"no_periods": True})
-    if period.is_year:
-        raise Http404("The dashboard is kept by quarter: choose a quarter such as 2016/17 Q3")
     scope = Scope(organisation=organisation, period=period, include_restricted=True)
     snapshot = take_snapshot(scope)
     # The baseline the next publication of this quarter would be compared with.
@@ -85,9 +61,7 @@ def dashboard(request):
             "changes": what_changed(last.snapshot if last else None, as_published),
             "no_baseline": last is None,
             "published_versions": published,
-            "choice_form": DashboardChoiceForm(
-                initial={"organisation": organisation.slug, "period": period.slug}
-            ),
+            "scope_form": choice.form,
             "can_publish": can_publish(request.user),
         },
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from assurance.models import AuditedModel, user_display
+from assurance.text import cut_at_word
 
 # Bookkeeping fields that change on every save and say nothing to a reader.
 IGNORED_FIELDS = {"version", "created_at", "updated_at", "id"}
@@ -117,28 +118,6 @@ def entries_for_id(model: type[AuditedModel], pk) -> list[HistoryEntry]:
     return entries[::-1]
 
 
-def many_to_many_change_reason(form) -> str:
-    """Links a form is about to change (commitments an item covers, areas a commitment applies
-    to...), as 'Label: before → after'. Kept as the change reason of the history record, since
-    the record itself holds only the model's own columns."""
-    instance = form.instance
-    parts = []
-    for model_field in instance._meta.many_to_many:
-        if model_field.name not in form.cleaned_data:
-            continue
-        after = {str(obj) for obj in form.cleaned_data[model_field.name]}
-        before = (
-            {str(obj) for obj in getattr(instance, model_field.name).all()}
-            if instance.pk is not None
-            else set()
-        )
-        if before != after:
-            label = capfirst(str(model_field.verbose_name))
-            shown_before = ", ".join(sorted(before)) or "(none)"
-            parts.append(f"{label}: {shown_before} → {', '.join(sorted(after)) or '(none)'}")
-    return "; ".join(parts)
-
-
 def changes_since(obj: AuditedModel, version: int) -> list[HistoryEntry]:
     """The changes saved after the given version of a record, newest first."""
     return [e for e in entries_for(obj) if e.record.version > version]
@@ -170,4 +149,4 @@ def _short(row) -> str:
         text = str(row.instance)
     except Exception:  # a __str__ that follows a relation deleted since
         text = f"#{row.id}"
-    return text if len(text) <= 90 else text[:87] + "…"
+    return cut_at_word(text, 90)

@@ -49,6 +49,40 @@ class Visibility(models.TextChoices):
     RESTRICTED = "restricted", "Restricted"
 
 
+class UnauditedWrite(Exception):
+    """A write to audited records that would skip the version check and the history."""
+
+
+class AuditedQuerySet(models.QuerySet):
+    """Audited records are written one way only, through assurance.writes: a bulk update,
+    insert or delete from anywhere else would skip the version check and the history."""
+
+    def _refuse_outside_write_path(self, what: str) -> None:
+        from assurance.writes import bulk_writes_allowed
+
+        if not bulk_writes_allowed():
+            raise UnauditedWrite(
+                f"{self.model.__name__}: {what}() would skip the version check and the history; "
+                "write through assurance.writes instead"
+            )
+
+    def update(self, **kwargs):
+        self._refuse_outside_write_path("update")
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_outside_write_path("delete")
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        self._refuse_outside_write_path("bulk_create")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        self._refuse_outside_write_path("bulk_update")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -61,11 +95,13 @@ class AuditedModel(TimeStampedModel):
     """A content model: every change is kept in its history, with who made it.
 
     `version` counts saves, so an edit form can tell that the record changed after it was
-    loaded (see assurance.services.save_versioned).
+    loaded (see assurance.writes).
     """
 
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(inherit=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -80,7 +116,7 @@ class AuditedModel(TimeStampedModel):
         return reverse("history", args=[self._meta.label_lower, self.pk])
 
 
-class VisibilityQuerySet(models.QuerySet):
+class VisibilityQuerySet(AuditedQuerySet):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
 
@@ -116,7 +152,7 @@ class VisibilityModel(models.Model):
         return self.visibility == Visibility.RESTRICTED
 
 
-class RagQuerySet(models.QuerySet):
+class RagQuerySet(AuditedQuerySet):
     def red(self):
         return self.filter(rag=Rag.RED)
 
@@ -146,7 +182,7 @@ class RagRatedModel(models.Model):
         ]
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(AuditedQuerySet):
     def home(self) -> "Organisation | None":
         """The OPCC this instance reports for by default."""
         return self.filter(is_home=True).first() or self.filter(kind="opcc").order_by("pk").first()
@@ -198,6 +234,17 @@ class Organisation(AuditedModel):
         return reverse("organisation_update", args=[self.pk])
 
 
+def financial_year_of(day: datetime.date) -> int:
+    """The start year of the financial year (1 April to 31 March) a day falls in: 2017 for
+    any day from 1 April 2017 to 31 March 2018."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def quarter_of(day: datetime.date) -> int:
+    """The financial-year quarter a day falls in: 1 for April to June ... 4 for January to March."""
+    return ((day.month - 4) % 12) // 3 + 1
+
+
 class ReportingPeriodQuerySet(models.QuerySet):
     def years(self):
         return self.filter(quarter__isnull=True)
@@ -206,17 +253,38 @@ class ReportingPeriodQuerySet(models.QuerySet):
         return self.filter(quarter__isnull=False)
 
     def containing(self, day: datetime.date):
-        year = day.year if day.month >= 4 else day.year - 1
-        return self.filter(start_year=year)
+        """The financial year and the quarter a day falls in (those that exist)."""
+        return self.filter(start_year=financial_year_of(day)).filter(
+            models.Q(quarter__isnull=True) | models.Q(quarter=quarter_of(day))
+        )
+
+    def quarter_containing(self, day: datetime.date) -> "ReportingPeriod | None":
+        return self.filter(start_year=financial_year_of(day), quarter=quarter_of(day)).first()
+
+    def year_of(self, period_or_day: "ReportingPeriod | datetime.date") -> "ReportingPeriod | None":
+        """The financial year of a quarter (or of a day), if that year is recorded."""
+        if isinstance(period_or_day, datetime.date):
+            start_year = financial_year_of(period_or_day)
+        else:
+            start_year = period_or_day.start_year
+        return self.filter(start_year=start_year, quarter__isnull=True).first()
+
+    def from_slug(self, slug: str) -> "ReportingPeriod | None":
+        """The period a URL names ('2016-17-q3' or '2016-17'), or None if there is no such period."""
+        try:
+            start_year, quarter = ReportingPeriod.parse(slug)
+        except ValueError:
+            return None
+        return self.filter(start_year=start_year, quarter=quarter).first()
 
     def latest_by(self, day: datetime.date, *, quarter: bool = True) -> "ReportingPeriod | None":
         """The existing period containing a day, else the latest before it, else the earliest.
 
         Reads only: pages that choose a default period must not create periods as a side effect.
         """
-        year = day.year if day.month >= 4 else day.year - 1
+        year = financial_year_of(day)
         periods = self.quarters() if quarter else self.years()
-        q = ((day.month - 4) % 12) // 3 + 1 if quarter else 0
+        q = quarter_of(day) if quarter else 0
         before = periods.filter(
             models.Q(start_year__lt=year) | models.Q(start_year=year, quarter__lte=q)
             if quarter
@@ -278,6 +346,11 @@ class ReportingPeriod(models.Model):
         return self.label.replace("/", "-").replace(" ", "-").lower()
 
     @property
+    def year_slug(self) -> str:
+        """The slug of this period's financial year: '2016-17' for 2016/17 Q3."""
+        return self.year_label.replace("/", "-")
+
+    @property
     def is_year(self) -> bool:
         return self.quarter is None
 
@@ -319,9 +392,9 @@ class ReportingPeriod(models.Model):
     @classmethod
     def for_date(cls, day: datetime.date, *, quarter: bool = True) -> "ReportingPeriod":
         """The period containing a day, created if it does not exist yet."""
-        year = day.year if day.month >= 4 else day.year - 1
-        q = ((day.month - 4) % 12) // 3 + 1 if quarter else None
-        period, _ = cls.objects.get_or_create(start_year=year, quarter=q)
+        period, _ = cls.objects.get_or_create(
+            start_year=financial_year_of(day), quarter=quarter_of(day) if quarter else None
+        )
         return period
 
 

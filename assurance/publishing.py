@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assurance.dashboard import run_checks, take_snapshot, what_changed
 from assurance.models import Organisation, Paper, Publication, ReportingPeriod
-from assurance.registry import Scope
+from assurance.scope import Scope
 
 
 class PublishingBlocked(Exception):

@@ -1,30 +1,24 @@
 """The registry through which the core gathers the areas without importing them.
 
-Each area app registers one `Area` from its AppConfig.ready(). The core (navigation, the
-demo data loader, the governance dashboard, publication snapshots and the panel paper)
-only ever iterates `areas()`, so adding an area touches only that area.
+Each area app registers one `Area` from its AppConfig.ready(). The core (navigation, the demo
+data loader, the governance dashboard, publication snapshots, the panel paper, the panels one
+area shows on another's pages, `make bench`) only ever iterates `areas()`, so adding an area
+touches only that area. tests/test_area_contract.py holds every registered area to the
+contract below: register, and the area is checked.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from assurance.scope import Scope
 
 if TYPE_CHECKING:
-    from assurance.models import Organisation, ReportingPeriod
+    from django.db.models import Model
 
+    from assurance.demo import DemoContext
 
-@dataclass(frozen=True)
-class Scope:
-    """What a dashboard, a publication or a paper covers: one OPCC's quarter.
-
-    Areas reported yearly (the principles assessment) use `period.start_year`.
-    `include_restricted` is True only for the live dashboard shown to OPCC staff; a
-    publication and its paper are always built with it False.
-    """
-
-    organisation: "Organisation"
-    period: "ReportingPeriod"
-    include_restricted: bool = False
+__all__ = ["Area", "Benchmark", "Finding", "Panel", "Scope", "areas", "get", "panels_for", "register"]
 
 
 @dataclass(frozen=True)
@@ -37,35 +31,95 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Area:
-    key: str
-    """Short identifier, also the app label: 'principles'."""
+class Panel:
+    """A box one area shows on another area's record page, listing its records that point at
+    that record (the risks bearing on a commitment, the bodies overseeing it...).
+
+    The page's area knows nothing of the panel: the record page includes
+    `{% record_panels object %}`, which asks the registry for every panel on its model.
+    """
+
+    on: str
+    """The model whose record pages show the panel, as an app label and model name:
+    'delivery_plans.commitment'."""
     title: str
+    template: str
+    """Renders the panel (context: `object`, `records`, `panel`, `request`)."""
+    records: Callable[..., list[Any]]
+    """records(obj, *, user) -> the area's records pointing at obj, visible to that user.
+    A fixed number of queries, whatever the data size."""
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """A figure `make bench` measures for an area, printed beside its target."""
+
+    name: str
+    measure: Callable[[], tuple[str, str, bool]]
+    """measure() -> (measured, target, met)."""
+
+
+class Area:
+    """One area of the product (principles, the delivery plan, meetings...): what it adds to
+    navigation, the dashboard, publications, the panel paper, demo data and other areas' pages.
+
+    Subclass it in `<area>/area.py` and `register()` an instance. The snapshot is the area's
+    whole part of a dashboard as JSON-safe data; it feeds the live dashboard, the frozen
+    publication and the panel paper, so they cannot disagree.
+    """
+
+    key: ClassVar[str]
+    """Short identifier, also the app label: 'principles'."""
+    title: ClassVar[str]
     """As shown in navigation and headings: 'Governance principles'."""
-    order: int
+    order: ClassVar[int]
     """Position in navigation, on the dashboard and in the panel paper."""
-    nav_url: str
+    nav_url: ClassVar[str]
     """URL name of the area's landing page, for editors' navigation."""
-    load_demo: Callable[..., None] | None = None
-    """load_demo(*, context: DemoContext) -> None; must be idempotent."""
-    snapshot: Callable[..., dict[str, Any]] | None = None
-    """snapshot(*, scope: Scope) -> a JSON-safe dict (str, int, float, bool, None, list, dict;
-    dates as ISO strings), restricted records left out unless scope.include_restricted.
-    The same dict feeds the live dashboard, the frozen publication and the panel paper, so
-    they cannot disagree. It must run a fixed number of queries, whatever the data size.
-    It holds at least:
-      "items": [{"key": "commitment:1.1", "label": "1.1 ...", "rag": "amber",
-                 "status": "open"}, ...]  every rated or tracked item, for "what changed"
-                 ("rag" and "status" may be "" where they do not apply);
-    and whatever the area's section and appendix templates read."""
-    section_template: str = ""
-    """Renders the dashboard section from the snapshot dict (context: `data`, `scope`)."""
-    appendix_template: str = ""
-    """Renders the area's full appendix from the snapshot dict (context: `data`, `pdf`)."""
-    appendix_title: str = ""
-    checks: Callable[..., list] | None = None
-    """checks(*, scope: Scope) -> list[assurance.publishing.Finding] before publishing."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    appendix_title: ClassVar[str] = ""
+    section_template: ClassVar[str] = ""
+    """Renders the dashboard section from a snapshot (context: `data`, `scope_label`, `pdf`)."""
+    appendix_template: ClassVar[str] = ""
+    """Renders the area's full appendix from a snapshot (context: `data`, `scope_label`, `pdf`)."""
+    schema_version: ClassVar[int] = 1
+    """The shape of the snapshot. Publications keep the version they were made with, so the
+    templates can read an older shape after the area changes (see `templates_for`)."""
+
+    @property
+    def reports_to_dashboard(self) -> bool:
+        return bool(self.section_template or self.appendix_template)
+
+    def snapshot(self, scope: Scope) -> dict[str, Any]:
+        """The area's dashboard data for a scope: JSON-safe (str, int, float, bool, None, list,
+        dict; dates as ISO strings), restricted records left out unless
+        scope.include_restricted, in a fixed number of queries whatever the data size.
+
+        It holds at least "items": [{"key": "commitment:1.1", "label": "1.1 ...", "rag": "amber",
+        "status": "open"}, ...], every rated or tracked item, for "what changed" ("rag" and
+        "status" may be "" where they do not apply)."""
+        return {"items": []}
+
+    def checks(self, scope: Scope) -> list[Finding]:
+        """What is wrong or missing before the scope's dashboard is published."""
+        return []
+
+    def load_demo(self, context: "DemoContext") -> None:
+        """Load the area's demo data for every organisation in context.owners; idempotent:
+        a second run changes nothing and adds no history."""
+
+    def panels(self) -> list[Panel]:
+        return []
+
+    def benchmarks(self) -> list[Benchmark]:
+        return []
+
+    def templates_for(self, schema_version: int) -> tuple[str, str]:
+        """The section and appendix templates that read a snapshot of this shape."""
+        return self.section_template, self.appendix_template
+
+    def __repr__(self) -> str:
+        return f"<Area {self.key}>"
 
 
 _areas: dict[str, Area] = {}
@@ -81,3 +135,10 @@ def areas() -> list[Area]:
 
 def get(key: str) -> Area | None:
     return _areas.get(key)
+
+
+def panels_for(obj: "Model") -> list[Panel]:
+    """Every panel other areas show on this record's page, in order."""
+    label = obj._meta.label_lower
+    found = [panel for area in areas() for panel in area.panels() if panel.on == label]
+    return sorted(found, key=lambda panel: panel.order)

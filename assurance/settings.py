@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A page asked for an organisation or period not on offer answers a written 400.
+    "assurance.errors.ScopeErrorMiddleware",
     # Last, so it sees the resolved view: every view must declare who may reach it.
     "assurance.permissions.AccessMiddleware",
 ]

@@ -2,22 +2,48 @@
 
 from django.apps import apps
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from django.views.generic import DeleteView, DetailView, UpdateView
+from django.views.generic import DeleteView, DetailView, TemplateView, UpdateView
 from django_filters.filterset import filterset_factory
 from django_filters.views import FilterView
 
 from assurance.filters import FilterSet
 from assurance.forms import VersionedModelForm
-from assurance.history import changes_since, entries_for_id, many_to_many_change_reason, recent_changes
+from assurance.history import entries_for_id, recent_changes
 from assurance.models import AuditedModel, Organisation
 from assurance.permissions import Access, access
-from assurance.services import RecordGone, StaleEdit, save_versioned
+from assurance.scope import ScopedViewMixin
+from assurance.tables import FORMATS, ImportResult, TableImport, TableSpec, TableUploadForm, table_response
+from assurance.writes import Clash, Links, RecordGone, StaleEdit, record_create, record_delete, record_update
+
+CLASH_MESSAGE = (
+    "Someone saved a record that clashes with this one (for example the same date or reference) "
+    "while you were filling in the form. Nothing was saved: check and try again."
+)
+
+
+def form_links(form) -> dict[str, list]:
+    """The many-to-many links a model form sets, by field name."""
+    return {
+        f.name: list(form.cleaned_data[f.name])
+        for f in form.instance._meta.many_to_many
+        if f.name in form.cleaned_data
+    }
+
+
+def parent_url(instance) -> str:
+    """The page of the record a new record belongs to (a commitment's plan, an action's item):
+    where cancelling an add form goes back to."""
+    for model_field in instance._meta.concrete_fields:
+        if model_field.many_to_one and model_field.name not in ("owner",):
+            parent = getattr(instance, model_field.name, None)
+            if parent is not None and hasattr(parent, "get_absolute_url"):
+                return parent.get_absolute_url()
+    return ""
 
 
 class AccessMixin:
@@ -27,11 +53,43 @@ class AccessMixin:
 
 
 class ObjectListView(AccessMixin, FilterView):
-    """A filtered, paginated list. Filters come from the area's FilterSet."""
+    """A filtered, paginated list. Filters come from the area's FilterSet; a list with a
+    `table` also downloads, as filtered, from a URL that passes `fmt` ("csv" or "xlsx")."""
 
     template_name = "assurance/object_list.html"
     paginate_by = 50
     title = ""
+    table: TableSpec | None = None
+    list_url_name = ""
+    """The list's own URL name: where the filters of a refused download lead."""
+    export_url_name = ""
+    """The URL name of the list's downloads (taking `fmt`)."""
+
+    def get(self, request, *args, **kwargs):
+        fmt = kwargs.get("fmt")
+        if fmt is None:
+            return super().get(request, *args, **kwargs)
+        if self.table is None or fmt not in FORMATS:
+            raise Http404("No such format")
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            # Not a file of everything: the list, with what is wrong with the filters. Its filter
+            # form and links then lead to the list, not back to the download.
+            request.path = reverse(self.list_url_name)
+            return super().get(request, *args, **{k: v for k, v in kwargs.items() if k != "fmt"})
+        queryset = filterset.qs if filterset.is_bound else filterset.queryset
+        rows = self.table.export_rows(self.export_queryset(queryset))
+        return table_response(rows, fmt, self.table.name, sheet=self.table.sheet)
+
+    def export_queryset(self, queryset):
+        """What the download writes: the filtered records, with what their columns read."""
+        return queryset
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if isinstance(self, ScopedViewMixin):
+            kwargs["scope"] = self.scope_choice
+        return kwargs
 
     def render_to_response(self, context, **kwargs):
         # A filter value that is not on offer is an error the user should see, not a silent default.
@@ -44,6 +102,12 @@ class ObjectListView(AccessMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
         context["model_meta"] = self.model._meta
+        if self.table is not None and self.export_url_name:
+            query = self.request.GET.urlencode()
+            context["downloads"] = [
+                (label, reverse(self.export_url_name, args=[fmt]) + (f"?{query}" if query else ""))
+                for fmt, label in (("csv", "CSV"), ("xlsx", "Excel"))
+            ]
         return context
 
 
@@ -81,48 +145,32 @@ class ObjectFormView(AccessMixin, UpdateView):
         context = super().get_context_data(**kwargs)
         context["adding"] = self.adding
         context["model_meta"] = self.model._meta
-        context["cancel_url"] = self.get_cancel_url()
+        context["cancel_url"] = self.get_cancel_url(context["form"].instance)
         return context
 
-    def get_cancel_url(self) -> str:
+    def get_cancel_url(self, instance) -> str:
         if self.object is not None:
             return self.object.get_absolute_url()
-        return self.request.META.get("HTTP_REFERER", "") or reverse("home")
+        return parent_url(instance) or reverse("home")
 
     def form_valid(self, form):
         if not self.adding and not form.has_changed():
             # Saving what is already there would only add an empty entry to the history.
             messages.info(self.request, "No changes were made.")
             return HttpResponseRedirect(self.get_success_url_for(form.instance))
-        # Links (many-to-many) are not columns of the history record: say how they changed.
-        form.instance._change_reason = many_to_many_change_reason(form) or None
-        if self.adding:
-            try:
-                with transaction.atomic():
-                    self.object = form.save()
-            except IntegrityError:
-                # The form's own checks passed, so someone saved a clashing record meanwhile.
-                form.add_error(
-                    None,
-                    "Someone saved a record that clashes with this one (for example the same date or "
-                    "reference) while you were filling in the form. Nothing was saved: check and try again.",
-                )
-                return render(self.request, self.template_name, self.get_context_data(form=form), status=409)
-        else:
-            try:
-                save_versioned(
-                    instance=form.instance,
-                    loaded_version=form.cleaned_data["loaded_version"],
-                    save=form.save,
-                )
-            except StaleEdit as stale:
-                return self.stale(form, stale)
-            except RecordGone:
-                messages.error(
-                    self.request, "That record was deleted by someone else; your changes were not saved."
-                )
-                return HttpResponseRedirect(reverse("home"))
-            self.object = form.instance
+        try:
+            self.object = self.save_record(form, links=form_links(form))
+        except StaleEdit as stale:
+            return self.stale(form, stale)
+        except RecordGone:
+            messages.error(
+                self.request, "That record was deleted by someone else; your changes were not saved."
+            )
+            return HttpResponseRedirect(reverse("home"))
+        except Clash:
+            # The form's own checks passed, so something saved meanwhile clashes with it.
+            form.add_error(None, CLASH_MESSAGE)
+            return render(self.request, self.template_name, self.get_context_data(form=form), status=409)
         messages.success(
             self.request,
             self.success_message.format(
@@ -130,6 +178,18 @@ class ObjectFormView(AccessMixin, UpdateView):
             ),
         )
         return HttpResponseRedirect(self.get_success_url())
+
+    def save_record(self, form, *, links: Links):
+        """Write the form's record through the one write path. An area whose write spans
+        several records overrides this to call its service (`<entity>_<action>`)."""
+        if self.adding:
+            return record_create(instance=form.instance, by=self.request.user, links=links)
+        return record_update(
+            instance=form.instance,
+            loaded_version=form.cleaned_data["loaded_version"],
+            by=self.request.user,
+            links=links,
+        )
 
     def stale(self, form, stale: StaleEdit):
         """Show the form again, unsaved, with what changed meanwhile and by whom (409)."""
@@ -170,15 +230,23 @@ class ObjectDeleteView(AccessMixin, DeleteView):
 
     def form_valid(self, form):
         loaded = self.request.POST.get("loaded_version", "")
-        if isinstance(self.object, AuditedModel) and loaded != str(self.object.version):
-            # Someone changed it after the confirmation page was shown: they may have made it worth keeping.
-            newer = changes_since(self.object, int(loaded)) if loaded.isdigit() else []
-            context = self.get_context_data(conflict=newer, stale=True)
-            return render(self.request, self.template_name, context, status=409)
         name = str(self.object)
-        response = super().form_valid(form)
+        try:
+            if not loaded.isdigit():
+                raise StaleEdit(self.object, [])
+            record_delete(instance=self.object, loaded_version=int(loaded), by=self.request.user)
+        except StaleEdit as stale:
+            # Someone changed it after the confirmation page was shown: they may have made it worth keeping.
+            context = self.get_context_data(conflict=stale.newer, stale=True)
+            return render(self.request, self.template_name, context, status=409)
+        except RecordGone:
+            messages.info(self.request, f"‘{name}’ had already been deleted.")
+            return HttpResponseRedirect(self.get_success_url())
+        except Clash:
+            context = self.get_context_data(clash=True)
+            return render(self.request, self.template_name, context, status=409)
         messages.success(self.request, f"‘{name}’ deleted. Its history is kept.")
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def audited_model_or_404(label: str) -> type[AuditedModel]:
@@ -238,3 +306,77 @@ class OrganisationListView(ObjectListView):
 
     def get_filterset_class(self):
         return filterset_factory(Organisation, filterset=FilterSet, fields=["kind"])
+
+
+class TableImportView(AccessMixin, TemplateView):
+    """Upload a CSV or XLSX file into a record (a plan, a register...): every row is checked
+    before any is saved, and every problem is listed by row and column.
+
+    Set `imports` ({kind: (label, TableImport subclass)}); implement `get_parent` and
+    `make_import(kind)`; `template_url_name` names the view that serves the template files.
+    """
+
+    template_name = "assurance/table_import.html"
+    imports: dict[str, tuple[str, type[TableImport]]] = {}
+    template_url_name = ""
+
+    def get_parent(self):
+        raise NotImplementedError
+
+    def make_import(self, kind: str) -> TableImport:
+        raise NotImplementedError
+
+    def get_success_url(self) -> str:
+        return self.parent.get_absolute_url()
+
+    def dispatch(self, request, *args, **kwargs):
+        self.parent = self.get_parent()
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self):
+        kinds = [(kind, label) for kind, (label, _) in self.imports.items()]
+        return TableUploadForm(self.request.POST or None, self.request.FILES or None, kinds=kinds)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.form()
+        result = None
+        if form.is_valid():
+            kind = form.cleaned_data.get("kind") or next(iter(self.imports))
+            result = self.make_import(kind).run_upload(form.cleaned_data["file"])
+            if result.ok:
+                messages.success(request, result.summary)
+                return HttpResponseRedirect(self.get_success_url())
+            form.add_error(
+                "file", f"The file was not imported: {len(result.errors)} problem(s) found, listed below"
+            )
+        context = self.get_context_data(form=form, result=result)
+        return self.render_to_response(context, status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        result: ImportResult | None = kwargs.get("result")
+        first = next(iter(self.imports.values()))[1]
+        context.update(
+            parent=self.parent,
+            row_errors=result.errors if result else [],
+            max_rows=first.limits.max_rows,
+            templates=[
+                {
+                    "label": label,
+                    "columns": importer.spec.columns,
+                    "urls": {fmt: reverse(self.template_url_name, args=[kind, fmt]) for fmt in FORMATS},
+                }
+                for kind, (label, importer) in self.imports.items()
+            ],
+        )
+        return context
+
+
+def table_template(spec: TableSpec, fmt: str):
+    """An empty file with the columns an import reads."""
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    return table_response([spec.template_headers], fmt, f"{spec.name}-template", sheet=spec.sheet)

@@ -1,6 +1,4 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
-
+from assurance.admin import register_audited
 from delivery_plans.models import (
     Commitment,
     Measure,
@@ -11,25 +9,14 @@ from delivery_plans.models import (
     ProgressUpdate,
 )
 
-
-class MeasureValueInline(admin.TabularInline):
-    model = MeasureValue
-    extra = 1
-
-
-@admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "plan", "objective", "unit", "higher_is_better"]
-    list_filter = ["plan"]
-    inlines = [MeasureValueInline]
-
-
-@admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
-    list_display = ["ref", "plan", "objective", "kind"]
-    list_filter = ["plan", "kind"]
-    search_fields = ["ref", "text"]
-
-
-for model in (Plan, Objective, OversightScheduleEntry, ProgressUpdate):
-    admin.site.register(model, SimpleHistoryAdmin)
+register_audited(
+    Measure, list_display=["name", "plan", "objective", "unit", "higher_is_better"], list_filter=["plan"]
+)
+register_audited(MeasureValue, list_display=["measure", "period", "value"], list_filter=["measure__plan"])
+register_audited(
+    Commitment,
+    list_display=["ref", "plan", "objective", "kind"],
+    list_filter=["plan", "kind"],
+    search_fields=["ref", "text"],
+)
+register_audited(Plan, Objective, OversightScheduleEntry, ProgressUpdate)

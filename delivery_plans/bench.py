@@ -4,7 +4,8 @@ import time
 
 from django.db import transaction
 
-from delivery_plans import spreadsheets
+from assurance.tables import write_table
+from delivery_plans import tables
 
 
 class _Rollback(Exception):
@@ -19,7 +20,7 @@ def bench_import(n: int = 1000) -> float:
     from assurance.models import Organisation
     from delivery_plans.models import Objective, Plan
 
-    rows = [spreadsheets.COLUMNS["commitments"]]
+    rows = [tables.COMMITMENTS.template_headers]
     for i in range(1, n + 1):
         objective = i % 4 + 1
         rows.append(
@@ -34,7 +35,7 @@ def bench_import(n: int = 1000) -> float:
                 "Victims' Board. KPI monitoring.",
             ]
         )
-    content = spreadsheets.write(rows, "xlsx")
+    content = write_table(rows, "xlsx")
     elapsed = 0.0
     try:
         with transaction.atomic():
@@ -46,9 +47,7 @@ def bench_import(n: int = 1000) -> float:
             for number in (1, 2, 3, 4):
                 Objective.objects.create(plan=plan, number=number, title=f"Objective {number}", order=number)
             started = time.perf_counter()
-            result = spreadsheets.import_file(
-                plan=plan, kind="commitments", content=content, name="bench.xlsx"
-            )
+            result = tables.CommitmentImport(plan=plan).run(content, "bench.xlsx")
             elapsed = time.perf_counter() - started
             if not result.ok or result.created != n:
                 raise RuntimeError(f"Benchmark import failed: {result.errors[:3]}")

@@ -4,11 +4,11 @@ the snapshot is the same for staff and for the panel."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import Q
 from django.urls import reverse
 
 from assurance.models import Rag
-from assurance.registry import Finding, Scope
+from assurance.registry import Finding
+from assurance.scope import Scope
 from delivery_plans.models import Commitment, Objective, Plan, ProgressUpdate
 from delivery_plans.selectors import RAG_ORDER, measures_of
 
@@ -19,11 +19,7 @@ def _number(value) -> float | None:
 
 def plans_of(organisation):
     """The plans an OPCC keeps, and the alliance plans that list it among their areas."""
-    return (
-        Plan.objects.filter(Q(owner=organisation) | Q(organisations=organisation))
-        .distinct()
-        .order_by("start_year", "title")
-    )
+    return Plan.objects.for_organisation(organisation).order_by("start_year", "title")
 
 
 def applies_to(commitment: Commitment, organisation) -> bool:

@@ -7,9 +7,6 @@ from assurance.forms import Form, RagFormMixin, VersionedModelForm
 from assurance.models import ReportingPeriod
 from delivery_plans.models import Commitment, ProgressUpdate
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
-MAX_UPLOAD_LABEL = "2 MB"
-
 
 def plan_quarters(plan):
     """The quarters of a plan's term, oldest first."""
@@ -135,22 +132,3 @@ class ScheduleForm(Form):
             "errors": body.errors,
             "where": f"{commitment.ref} in {quarter.label}",
         }
-
-
-class ImportForm(Form):
-    KINDS = [("commitments", "Commitments"), ("updates", "A quarter's progress updates")]
-
-    kind = forms.ChoiceField(choices=KINDS, widget=forms.RadioSelect, label="What the file holds")
-    file = forms.FileField(
-        label="File",
-        help_text=f"A CSV or Excel (.xlsx) file of at most {MAX_UPLOAD_LABEL}, laid out as the template.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("The file must be a CSV (.csv) or Excel (.xlsx) file")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The file must be smaller than {MAX_UPLOAD_LABEL}")
-        return upload

@@ -3,23 +3,22 @@ oversight schedule and the measures that show whether the plan is working."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
-from django.utils.text import Truncator
 
-from assurance.models import AuditedModel, RagQuerySet, RagRatedModel
+from assurance.models import AuditedModel, AuditedQuerySet, RagQuerySet, RagRatedModel
+from assurance.text import cut_at_word
 
 
-def cut_at_word(text: str, limit: int) -> str:
-    """The text on one line, at most limit characters: when cut, it ends at a whole word and
-    an ellipsis says there is more."""
-    text = " ".join(text.split())
-    short = Truncator(text).chars(limit)
-    if short == text:
-        return short
-    head = short.removesuffix("…")
-    if not text[len(head) : len(head) + 1].isspace() and " " in head:
-        head = head.rsplit(" ", 1)[0]  # the last word was cut: leave it out
-    return head.rstrip(" ,;:-") + "…"
+class PlanQuerySet(AuditedQuerySet):
+    def for_organisation(self, organisation, *, year: int | None = None):
+        """The plans an organisation keeps or shares (an alliance plan lists each area it
+        covers), optionally only those in force in a financial year (by its start year)."""
+        shared = Plan.organisations.through.objects.filter(organisation=organisation).values("plan_id")
+        plans = self.filter(Q(owner=organisation) | Q(pk__in=shared))
+        if year is not None:
+            plans = plans.filter(start_year__lte=year, end_year__gte=year)
+        return plans
 
 
 class Plan(AuditedModel):
@@ -44,6 +43,8 @@ class Plan(AuditedModel):
     end_year = models.PositiveSmallIntegerField(
         help_text="Last financial year of the term, by its start year: 2020 for 2020/21."
     )
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year", "title"]
@@ -100,6 +101,35 @@ class Objective(AuditedModel):
         return reverse("delivery_plans:plan", args=[self.plan_id]) + f"#objective-{self.number}"
 
 
+# Newest plan first, then as the plan prints them: objectives in order, commitments in order.
+COMMITMENT_ORDER = [
+    "-plan__start_year",
+    "plan__title",
+    "objective__order",
+    "objective__number",
+    "order",
+    "ref",
+]
+
+
+class CommitmentQuerySet(AuditedQuerySet):
+    def for_organisation(self, organisation, *, year: int | None = None):
+        """Commitments of the plans an organisation keeps or shares (see Plan.objects)."""
+        return self.filter(plan__in=Plan.objects.for_organisation(organisation, year=year).values("pk"))
+
+    def applying_to(self, organisation, *, year: int | None = None):
+        """Those the organisation answers for: every commitment of a plan it keeps; of a plan
+        it shares, those naming no area (every area) or naming it."""
+        named = Commitment.areas.through.objects.filter(organisation=organisation).values("commitment_id")
+        unnamed = Commitment.areas.through.objects.values("commitment_id")
+        return self.for_organisation(organisation, year=year).filter(
+            Q(plan__owner=organisation) | Q(pk__in=named) | ~Q(pk__in=unnamed)
+        )
+
+    def in_plan_order(self):
+        return self.order_by(*COMMITMENT_ORDER)
+
+
 class Commitment(AuditedModel):
     class Kind(models.TextChoices):
         POLICING = "policing", "Holding the Chief Constable to account for"
@@ -137,6 +167,8 @@ class Commitment(AuditedModel):
     )
     order = models.PositiveIntegerField(default=0)
 
+    objects = CommitmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "objective__order", "objective__number", "order", "ref"]
         constraints = [
@@ -149,6 +181,11 @@ class Commitment(AuditedModel):
     def __str__(self) -> str:
         # Short enough for lists, labels and history titles.
         return f"{self.ref} {cut_at_word(self.text, 80)}"
+
+    @property
+    def label(self) -> str:
+        """The ref and the text cut at a word: how other areas name a commitment in choices."""
+        return f"{self.ref} {cut_at_word(self.text, 90)}"
 
     def get_absolute_url(self) -> str:
         return reverse("delivery_plans:detail", args=[self.pk])

@@ -23,6 +23,8 @@ def commitments_with_latest():
             latest_rag=Subquery(newest.values("rag")[:1]),
             latest_text=Subquery(newest.values("text")[:1]),
             latest_period=Subquery(newest.values("period")[:1]),
+            latest_year=Subquery(newest.values("period__start_year")[:1]),
+            latest_quarter=Subquery(newest.values("period__quarter")[:1]),
         )
     )
 

@@ -9,10 +9,10 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_overview, name="plan"),
     path("plans/<int:pk>/schedule/", views.schedule, name="schedule"),
     path("plans/<int:pk>/measures/", views.measures, name="measures"),
-    path("plans/<int:pk>/import/", views.import_file, name="import"),
+    path("plans/<int:pk>/import/", views.PlanImportView.as_view(), name="import"),
     path("plans/<int:plan_pk>/commitments/add/", views.CommitmentFormView.as_view(), name="create"),
     path("commitments/", views.CommitmentListView.as_view(), name="list"),
-    path("commitments/export.<str:fmt>", views.export, name="export"),
+    path("commitments/export.<str:fmt>", views.CommitmentListView.as_view(), name="export"),
     path("commitments/<int:pk>/", views.CommitmentDetailView.as_view(), name="detail"),
     path("commitments/<int:pk>/edit/", views.CommitmentFormView.as_view(), name="update"),
     path(

@@ -6,73 +6,85 @@ import json
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
-from assurance.models import ReportingPeriod
+from assurance.models import ReportingPeriod, financial_year_of
 from assurance.permissions import Access, access
-from assurance.views import AccessMixin, ObjectDetailView, ObjectFormView, ObjectListView
-from delivery_plans import charts, selectors, spreadsheets
-from delivery_plans.filters import CommitmentFilter
-from delivery_plans.forms import (
-    CommitmentForm,
-    ImportForm,
-    ProgressUpdateForm,
-    ScheduleForm,
-    plan_quarters,
+from assurance.scope import ScopedViewMixin, choose_scope
+from assurance.views import (
+    AccessMixin,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectListView,
+    TableImportView,
+    table_template,
 )
+from assurance.writes import RecordGone, RecordWrite, StaleEdit, StaleRecords, record_delete, records_save
+from delivery_plans import selectors, tables
+from delivery_plans.filters import CommitmentFilter
+from delivery_plans.forms import CommitmentForm, ProgressUpdateForm, ScheduleForm, plan_quarters
 from delivery_plans.models import Commitment, OversightScheduleEntry, Plan, ProgressUpdate
 
 
-class PlanListView(AccessMixin, ListView):
-    """Every plan, with its term and the areas it covers."""
+class PlanListView(ScopedViewMixin, AccessMixin, ListView):
+    """The plans an organisation keeps or shares, with their terms and the areas they cover."""
 
     model = Plan
     template_name = "delivery_plans/plan_list.html"
+    scope_period = None
 
     def get_queryset(self):
-        return Plan.objects.select_related("owner").prefetch_related("organisations")
-
-
-def _period_from_request(request, plan: Plan) -> ReportingPeriod | None:
-    """The quarter asked for (?period=2016-17-q3), else the newest with updates."""
-    label = request.GET.get("period")
-    if label:
-        try:
-            year, quarter = ReportingPeriod.parse(label)
-        except ValueError:
-            raise Http404("No such quarter") from None
-        period = ReportingPeriod.objects.filter(start_year=year, quarter=quarter).first()
-        if period is None or quarter is None:
-            raise Http404("No such quarter")
-        return period
-    return selectors.latest_period_of(plan)
+        organisation = self.scope_choice.organisation
+        plans = Plan.objects.for_organisation(organisation) if organisation else Plan.objects.none()
+        return plans.select_related("owner").prefetch_related("organisations")
 
 
 @require_GET
 @access(Access.EDIT)
 def plan_overview(request, pk: int):
-    """A plan by objective for one quarter: counts of each RAG, Red and Amber with their update."""
+    """A plan by objective for one quarter (?period=2016-17-q3, by default the newest with
+    updates): counts of each RAG, Red and Amber with their update."""
     plan = get_object_or_404(Plan.objects.select_related("owner"), pk=pk)
-    period = _period_from_request(request, plan)
-    context = {"plan": plan, "period": period, "quarters": list(plan_quarters(plan))}
+    choice = choose_scope(
+        request,
+        organisation=plan.owner,
+        periods=plan_quarters(plan),
+        default_period=lambda organisation, periods: selectors.latest_period_of(plan),
+    )
+    period = choice.period
+    context = {"plan": plan, "period": period, "scope_form": choice.form}
     if period is not None:
         context |= selectors.plan_quarter(plan, period)
     return render(request, "delivery_plans/plan_overview.html", context)
 
 
-class CommitmentListView(ObjectListView):
+class CommitmentListView(ScopedViewMixin, ObjectListView):
+    """The commitments an organisation answers for, filtered; downloads as CSV or Excel."""
+
     model = Commitment
     filterset_class = CommitmentFilter
     template_name = "delivery_plans/commitment_list.html"
     title = "Commitments"
+    scope_period = None
+    table = tables.COMMITMENTS
+    list_url_name = "delivery_plans:list"
+    export_url_name = "delivery_plans:export"
 
     def get_queryset(self):
-        return selectors.commitments_with_latest()
+        organisation = self.scope_choice.organisation
+        if organisation is None:
+            return Commitment.objects.none()
+        return selectors.commitments_with_latest().filter(
+            pk__in=Commitment.objects.applying_to(organisation).values("pk")
+        )
+
+    def export_queryset(self, queryset):
+        return queryset.prefetch_related("related")
 
 
 class CommitmentDetailView(ObjectDetailView):
@@ -157,29 +169,25 @@ def _schedule_state(plan: Plan, quarters: list[ReportingPeriod]):
     return commitments, entries, fingerprint
 
 
-def _schedule_year(request, years: list[int]) -> int | None:
-    """The financial year asked for (?year=2016), else the current one within the term, else the first."""
-    if not years:
-        return None
-    asked = request.GET.get("year")
-    if asked is not None:
-        if not asked.isdigit() or int(asked) not in years:
-            raise Http404("No such year in the plan's term")
-        return int(asked)
-    today = timezone.localdate()
-    current = today.year if today.month >= 4 else today.year - 1
-    return current if current in years else years[0]
+def _current_year(organisation, periods: list[ReportingPeriod]):
+    """The financial year under way, when it is in the plan's term; else the term's first."""
+    today = financial_year_of(timezone.localdate())
+    return next((p for p in periods if p.start_year == today), periods[0] if periods else None)
 
 
 @require_http_methods(["GET", "POST"])
 @access(Access.EDIT)
 def schedule(request, pk: int):
-    """The frequency-of-oversight grid, one financial year at a time: commitments by quarter,
-    each tick with the body that oversees it. Only quarters already recorded are offered."""
-    plan = get_object_or_404(Plan, pk=pk)
+    """The frequency-of-oversight grid, one financial year at a time (?period=2016-17):
+    commitments by quarter, each tick with the body that oversees it. Only quarters already
+    recorded are offered."""
+    plan = get_object_or_404(Plan.objects.select_related("owner"), pk=pk)
     all_quarters = list(plan_quarters(plan))
-    years = sorted({q.start_year for q in all_quarters})
-    year = _schedule_year(request, years)
+    years = [ReportingPeriod(start_year=y) for y in sorted({q.start_year for q in all_quarters})]
+    choice = choose_scope(
+        request, period="year", organisation=plan.owner, periods=years, default_period=_current_year
+    )
+    year = choice.period.start_year if choice.period else None
     quarters = [q for q in all_quarters if q.start_year == year]
     commitments, entries, fingerprint = _schedule_state(plan, quarters)
     status, conflict = 200, ""
@@ -191,11 +199,16 @@ def schedule(request, pk: int):
                 Plan.objects.select_for_update().filter(pk=plan.pk).first()
                 commitments, entries, fingerprint = _schedule_state(plan, quarters)
                 if form.cleaned_data["fingerprint"] == fingerprint:
-                    _save_schedule(form, commitments, quarters, entries)
-                    messages.success(request, f"Oversight schedule for {quarters[0].year_label} saved")
-                    return HttpResponseRedirect(
-                        reverse("delivery_plans:schedule", args=[plan.pk]) + f"?year={year}"
-                    )
+                    try:
+                        with transaction.atomic():
+                            _save_schedule(form, commitments, quarters, entries, by=request.user)
+                    except (StaleRecords, StaleEdit, RecordGone):
+                        pass  # changed meanwhile: shown as a conflict below
+                    else:
+                        messages.success(request, f"Oversight schedule for {quarters[0].year_label} saved")
+                        return HttpResponseRedirect(
+                            reverse("delivery_plans:schedule", args=[plan.pk]) + f"?{choice.query}"
+                        )
             # Someone saved this year's schedule after the page was loaded: show theirs.
             form = ScheduleForm(
                 initial=_schedule_initial(entries, fingerprint), commitments=commitments, quarters=quarters
@@ -220,7 +233,7 @@ def schedule(request, pk: int):
             "plan": plan,
             "form": form,
             "year": year,
-            "years": [(y, ReportingPeriod(start_year=y).year_label) for y in years],
+            "scope_form": choice.form,
             "quarters": quarters,
             "rows": rows,
             "conflict": conflict,
@@ -237,20 +250,26 @@ def _schedule_initial(entries, fingerprint: str) -> dict:
     return initial
 
 
-def _save_schedule(form, commitments, quarters, entries) -> None:
-    """Each addition, change of body and removal saved one by one, so each is in the history."""
+def _save_schedule(form, commitments, quarters, entries, *, by) -> None:
+    """Additions and changes of body in one versioned bulk save, removals one by one, each in
+    the history with its author."""
+    writes, removed = [], []
     for commitment in commitments:
         for quarter in quarters:
             name = form.cell_name(commitment, quarter)
             ticked, body = form.cleaned_data[name], form.cleaned_data[f"{name}-body"].strip()
             entry = entries.get((commitment.pk, quarter.pk))
             if ticked and entry is None:
-                OversightScheduleEntry.objects.create(commitment=commitment, period=quarter, body_name=body)
+                new = OversightScheduleEntry(commitment=commitment, period=quarter, body_name=body)
+                writes.append(RecordWrite(new))
             elif ticked and entry.body_name != body:
                 entry.body_name = body
-                entry.save()
+                writes.append(RecordWrite(entry, loaded_version=entry.version))
             elif not ticked and entry is not None:
-                entry.delete()
+                removed.append(entry)
+    records_save(writes=writes, by=by)
+    for entry in removed:
+        record_delete(instance=entry, loaded_version=entry.version, by=by)
 
 
 @require_GET
@@ -261,68 +280,29 @@ def measures(request, pk: int):
     items = selectors.measures_of([plan])
     for measure in items:
         measure.value_rows = list(measure.values.all())
-        measure.chart = charts.trend_svg(measure.value_rows, title=measure.name)
     return render(request, "delivery_plans/measures.html", {"plan": plan, "measures": items})
 
 
-@require_http_methods(["GET", "POST"])
-@access(Access.EDIT)
-def import_file(request, pk: int):
-    """Upload a CSV or XLSX of commitments or updates; every row is checked before any is saved."""
-    plan = get_object_or_404(Plan, pk=pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
-    if request.method == "POST" and form.is_valid():
-        result = spreadsheets.import_upload(
-            plan=plan, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
-        )
-        if result.ok:
-            messages.success(request, result.summary)
-            return HttpResponseRedirect(plan.get_absolute_url())
-        row_errors = result.errors
-        form.add_error("file", f"The file was not imported: {len(row_errors)} problem(s) found, listed below")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "delivery_plans/import.html",
-        {"plan": plan, "form": form, "row_errors": row_errors, "max_rows": spreadsheets.MAX_ROWS},
-        status=status,
-    )
+class PlanImportView(TableImportView):
+    """Upload a CSV or XLSX of commitments or of a quarter's updates into a plan."""
+
+    imports = {
+        "commitments": ("Commitments", tables.CommitmentImport),
+        "updates": ("A quarter's progress updates", tables.ProgressUpdateImport),
+    }
+    template_url_name = "delivery_plans:import_template"
+
+    def get_parent(self):
+        return get_object_or_404(Plan, pk=self.kwargs["pk"])
+
+    def make_import(self, kind: str):
+        return self.imports[kind][1](plan=self.parent, by=self.request.user)
 
 
 @require_GET
 @access(Access.EDIT)
 def import_template(request, kind: str, fmt: str):
     """An empty file with the columns an import expects."""
-    if kind not in spreadsheets.COLUMNS or fmt not in ("csv", "xlsx"):
+    if kind not in tables.TABLES:
         raise Http404("No such template")
-    return _download(spreadsheets.write([spreadsheets.COLUMNS[kind]], fmt), f"{kind}-template", fmt)
-
-
-@require_GET
-@access(Access.EDIT)
-def export(request, fmt: str):
-    """The commitment list as filtered, with each commitment's newest update."""
-    if fmt not in ("csv", "xlsx"):
-        raise Http404("No such format")
-    filterset = CommitmentFilter(request.GET or None, queryset=selectors.commitments_with_latest())
-    if filterset.is_bound and not filterset.is_valid():
-        # Not a file of everything: the list page, with what is wrong with the filters. Its
-        # filter form and links then lead to the list, not back here.
-        request.path = reverse("delivery_plans:list")
-        response = CommitmentListView.as_view()(request)
-        response.status_code = 400
-        return response
-    queryset = filterset.qs if filterset.is_bound else filterset.queryset
-    rows = spreadsheets.export_rows(queryset)
-    return _download(spreadsheets.write(rows, fmt), "commitments", fmt)
-
-
-def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
-    types = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    response = HttpResponse(content, content_type=types[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_template(tables.TABLES[kind], fmt)

@@ -1,20 +1,45 @@
-"""The meetings area's entry in the registry."""
+"""The meetings area's entry in the registry, and the panels it shows on commitment pages."""
 
-from assurance.registry import Area, register
-from meetings import dashboard
+from assurance.registry import Area, Finding, Panel, Scope, register
+from meetings import dashboard, selectors
 from meetings.demo import load_demo
 
-register(
-    Area(
-        key="meetings",
-        title="Meetings and actions",
-        order=30,
-        nav_url="meetings:list",
-        load_demo=load_demo,
-        snapshot=dashboard.snapshot,
-        section_template="meetings/section.html",
-        appendix_template="meetings/appendix.html",
-        appendix_title="Oversight meetings, actions and assurance coverage",
-        checks=dashboard.checks,
-    )
-)
+
+class MeetingsArea(Area):
+    key = "meetings"
+    title = "Meetings and actions"
+    order = 30
+    nav_url = "meetings:list"
+    section_template = "meetings/section.html"
+    appendix_template = "meetings/appendix.html"
+    appendix_title = "Oversight meetings, actions and assurance coverage"
+
+    def snapshot(self, scope: Scope) -> dict:
+        return dashboard.snapshot(scope=scope)
+
+    def checks(self, scope: Scope) -> list[Finding]:
+        return dashboard.checks(scope=scope)
+
+    def load_demo(self, context) -> None:
+        load_demo(context=context)
+
+    def panels(self) -> list[Panel]:
+        return [
+            Panel(
+                on="delivery_plans.commitment",
+                title="Overseen by",
+                template="meetings/panels/commitment_bodies.html",
+                records=selectors.bodies_overseeing,
+                order=30,
+            ),
+            Panel(
+                on="delivery_plans.commitment",
+                title="Scrutinised at",
+                template="meetings/panels/commitment_items.html",
+                records=selectors.items_scrutinising,
+                order=31,
+            ),
+        ]
+
+
+register(MeetingsArea())

@@ -124,7 +124,7 @@ def checks(*, scope: Scope) -> list[Finding]:
             Finding(
                 "warning",
                 f"{overdue} action{'s are' if overdue != 1 else ' is'} overdue at {as_at:%-d %B %Y}.",
-                reverse("meetings:actions") + "?overdue=yes",
+                reverse("meetings:actions") + f"?organisation={scope.organisation.slug}&overdue=yes",
             )
         )
     gaps = data["coverage"]["gaps"]

@@ -1,20 +1,25 @@
-"""Filters for the glossary of bodies and the action tracker."""
+"""Filters for the glossary of bodies and the action tracker, offering what is in scope."""
 
 import datetime
 
 import django_filters
 
 from assurance.filters import FilterSet, TextSearchFilter
-from delivery_plans.models import Objective
+from delivery_plans.models import Objective, Plan
 from meetings.models import Action, Frequency, OversightBody
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def _objectives_of(organisation):
+    plans = Plan.objects.for_organisation(organisation).values("pk")
+    return Objective.objects.filter(plan__in=plans).select_related("plan").order_by("plan__title", "order")
+
+
 class OversightBodyFilter(FilterSet):
     words = TextSearchFilter(search_fields=["name", "purpose"])
     objective = django_filters.ModelChoiceFilter(
-        queryset=Objective.objects.select_related("plan"), label="Plan objective", empty_label="Any"
+        queryset=Objective.objects.none(), label="Plan objective", empty_label="Any"
     )
     cross_cutting = django_filters.BooleanFilter(
         field_name="objective", lookup_expr="isnull", label="Cross-cutting only"
@@ -28,19 +33,32 @@ class OversightBodyFilter(FilterSet):
         model = OversightBody
         fields = ["words", "objective", "cross_cutting", "frequency", "held_in_public"]
 
+    def limit_to_scope(self, scope) -> None:
+        if scope.organisation is not None:
+            self.filters["objective"].queryset = _objectives_of(scope.organisation)
+
+    def adjust_form(self, form) -> None:
+        form.fields["objective"].label_from_instance = lambda o: f"{o.plan.title}: {o.number}. {o.title}"
+
     def filter_yes_no(self, queryset, name, value):
         return queryset.filter(**{name: value == "yes"}) if value else queryset
 
 
 class ActionFilter(FilterSet):
+    STATUS_CHOICES = [
+        ("open", "Open (not closed)"),
+        (Action.Status.IN_PROGRESS, Action.Status.IN_PROGRESS.label),
+        (Action.Status.CLOSED, Action.Status.CLOSED.label),
+    ]
+
     body = django_filters.ModelChoiceFilter(
         field_name="item__meeting__body",
-        queryset=OversightBody.objects.all(),
+        queryset=OversightBody.objects.none(),
         label="Body",
         empty_label="Any",
     )
     owner = django_filters.CharFilter(field_name="owner_role", lookup_expr="icontains", label="Owner")
-    status = django_filters.ChoiceFilter(choices=Action.Status.choices, empty_label="Any")
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, empty_label="Any", method="filter_status")
     overdue = django_filters.ChoiceFilter(
         choices=[("yes", "Overdue only")], label="Overdue", empty_label="All", method="filter_overdue"
     )
@@ -48,6 +66,16 @@ class ActionFilter(FilterSet):
     class Meta:
         model = Action
         fields = ["body", "owner", "status", "overdue"]
+
+    def limit_to_scope(self, scope) -> None:
+        if scope.organisation is not None:
+            self.filters["body"].queryset = OversightBody.objects.for_organisation(
+                scope.organisation
+            ).order_by("name")
+
+    def filter_status(self, queryset, name, value):
+        # "Open" is every action still to do: open and in progress alike.
+        return queryset.open() if value == "open" else queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(datetime.date.today()) if value == "yes" else queryset

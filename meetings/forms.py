@@ -3,36 +3,17 @@
 from itertools import groupby
 
 from django import forms
-from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 
 from assurance.forms import Form, VersionedModelForm
-from assurance.models import Organisation, ReportingPeriod, Visibility
+from assurance.models import Organisation, ReportingPeriod, Visibility, financial_year_of
+from assurance.scope import ScopeChoiceField
 from delivery_plans.models import Commitment, Objective, Plan
-from meetings import services
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# Newest plan first, then as the plan prints them; the choices are grouped by objective in this order.
-COMMITMENT_ORDER = [
-    "-plan__start_year",
-    "plan__title",
-    "objective__order",
-    "objective__number",
-    "order",
-    "ref",
-]
 CLOSED_PART_ACTION = "An action raised in the closed part of a meeting is restricted"
 PART_CHOICES = [(Visibility.PUBLIC, "Open part"), (Visibility.RESTRICTED, "Closed part")]
-
-
-def financial_year(day) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def plan_filter(organisation, prefix: str = "") -> Q:
-    """The plans an organisation owns or shares with its allies."""
-    return Q(**{f"{prefix}plan__owner": organisation}) | Q(**{f"{prefix}plan__organisations": organisation})
 
 
 class CommitmentsByObjective(ModelChoiceIterator):
@@ -89,13 +70,14 @@ class OversightBodyForm(VersionedModelForm):
         commitments = self.fields["commitments"]
         commitments.iterator = CommitmentsByObjective  # before the queryset, which makes the choices
         owner = self._owner()
-        plans = Plan.objects.filter(Q(owner=owner) | Q(organisations=owner)) if owner else Plan.objects.none()
         commitments.queryset = (
-            Commitment.objects.filter(plan__in=plans.values("pk"))
+            Commitment.objects.for_organisation(owner)
             .select_related("plan", "objective__plan")
-            .order_by(*COMMITMENT_ORDER)
+            .in_plan_order()
+            if owner
+            else Commitment.objects.none()
         )
-        commitments.label_from_instance = lambda c: f"{c.ref} {c.text[:90]}"
+        commitments.label_from_instance = lambda c: c.label
         commitments.help_text = "The commitments of the owner's delivery plans that this body oversees."
         commitments.error_messages["invalid_choice"] = (
             "Choose commitments of the owner's delivery plans; %(value)s belongs to another plan."
@@ -132,10 +114,7 @@ class OversightBodyForm(VersionedModelForm):
         if (
             owner
             and objective
-            and not (
-                objective.plan.owner_id == owner.pk
-                or objective.plan.organisations.filter(pk=owner.pk).exists()
-            )
+            and not Plan.objects.for_organisation(owner).filter(pk=objective.plan_id).exists()
         ):
             self.add_error(
                 "objective", f"‘{objective.title}’ is an objective of another organisation's plan."
@@ -151,7 +130,7 @@ class MeetingForm(VersionedModelForm):
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if not ReportingPeriod.objects.filter(start_year=financial_year(day), quarter__isnull=False).exists():
+        if ReportingPeriod.objects.quarter_containing(day) is None:
             raise forms.ValidationError(
                 f"No reporting period covers {day:%-d %B %Y}: "
                 "give a date in a financial year the service reports on."
@@ -184,27 +163,21 @@ class AgendaItemForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         meeting = self.instance.meeting
         owner = meeting.body.owner
-        year = financial_year(meeting.date)
-        in_force = Q(plan__start_year__lte=year, plan__end_year__gte=year)
-        self.fields["objectives"].queryset = (
-            Objective.objects.filter(plan_filter(owner), in_force).select_related("plan").distinct()
-        )
+        plans = Plan.objects.for_organisation(owner, year=financial_year_of(meeting.date))
+        self.fields["objectives"].queryset = Objective.objects.filter(
+            plan__in=plans.values("pk")
+        ).select_related("plan")
         self.fields["objectives"].label_from_instance = lambda o: o.short_name or o.title
         commitments = self.fields["commitments"]
         commitments.queryset = (
-            Commitment.objects.filter(plan_filter(owner), in_force).select_related("plan").distinct()
+            Commitment.objects.filter(plan__in=plans.values("pk")).select_related("plan").in_plan_order()
         )
-        commitments.label_from_instance = lambda c: f"{c.ref} {c.text[:90]}"
+        commitments.label_from_instance = lambda c: c.label
         commitments.error_messages["invalid_choice"] = (
             "Choose commitments of this organisation's delivery plan for the meeting's year; "
             "%(value)s belongs to another plan."
         )
         commitments.widget.attrs["size"] = 12
-
-    def save(self, commit=True):
-        if self.instance.pk is not None and self.instance.is_restricted:
-            services.restrict_actions(item=self.instance)
-        return super().save(commit)
 
 
 class ActionForm(VersionedModelForm):
@@ -278,56 +251,15 @@ class ActionUpdateForm(VersionedModelForm):
         return day
 
 
-class CoverageChoiceForm(Form):
-    """The organisation and quarter the coverage page shows (a GET form: choosing writes nothing)."""
+class BodyChoiceForm(Form):
+    """Which of the organisation's bodies a page shows (a GET form, like the scope's)."""
 
-    organisation = forms.ChoiceField(
-        label="Organisation",
-        error_messages={
-            "invalid_choice": "Choose an organisation from the list; %(value)s is not one of them."
-        },
-    )
-    period = forms.ChoiceField(
-        label="Quarter",
-        error_messages={
-            "invalid_choice": "Choose a quarter from the list; "
-            "%(value)s is not a quarter the service reports on."
-        },
-    )
+    body = ScopeChoiceField(what="a body", label="Body")
 
-    def __init__(self, *args, organisations=(), periods=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organisations = {o.slug: o for o in organisations}
-        self.periods = {p.slug: p for p in periods}
-        self.fields["organisation"].choices = [(o.slug, o.short_name) for o in organisations]
-        self.fields["period"].choices = [(p.slug, p.label) for p in periods]
-
-    def chosen(self) -> tuple[Organisation, ReportingPeriod]:
-        return self.organisations[self.cleaned_data["organisation"]], self.periods[
-            self.cleaned_data["period"]
-        ]
-
-
-class SummaryChoiceForm(Form):
-    """The body and financial year the holding-to-account summary shows (a GET form)."""
-
-    body = forms.ChoiceField(
-        label="Body",
-        error_messages={"invalid_choice": "Choose a body from the list; %(value)s is not one of them."},
-    )
-    year = forms.ChoiceField(
-        label="Financial year",
-        error_messages={
-            "invalid_choice": "Choose a financial year from the list; %(value)s is not a year with meetings "
-            "or reporting periods."
-        },
-    )
-
-    def __init__(self, *args, bodies=(), years=(), **kwargs):
+    def __init__(self, *args, bodies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.bodies = {str(b.pk): b for b in bodies}
         self.fields["body"].choices = [(str(b.pk), b.name) for b in bodies]
-        self.fields["year"].choices = [(str(y), ReportingPeriod(start_year=y).year_label) for y in years]
 
-    def chosen(self) -> tuple[OversightBody, int]:
-        return self.bodies[self.cleaned_data["body"]], int(self.cleaned_data["year"])
+    def chosen(self) -> OversightBody | None:
+        return self.bodies.get(self.cleaned_data.get("body") or "")

@@ -12,7 +12,14 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from assurance.models import AuditedModel, Organisation, Visibility, VisibilityModel, VisibilityQuerySet
+from assurance.models import (
+    AuditedModel,
+    AuditedQuerySet,
+    Organisation,
+    Visibility,
+    VisibilityModel,
+    VisibilityQuerySet,
+)
 
 
 class Frequency(models.TextChoices):
@@ -26,10 +33,11 @@ class Frequency(models.TextChoices):
     UNDER_REVIEW = "under_review", "Under review"
 
 
-class OversightBodyQuerySet(models.QuerySet):
+class OversightBodyQuerySet(AuditedQuerySet):
     def for_organisation(self, organisation):
         """Bodies an OPCC runs, or takes part in with its allies."""
-        return self.filter(Q(owner=organisation) | Q(organisations=organisation)).distinct()
+        shared = OversightBody.objects.filter(organisations=organisation).values("pk")
+        return self.filter(Q(owner=organisation) | Q(pk__in=shared))
 
 
 class OversightBody(AuditedModel):

@@ -6,9 +6,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from assurance.models import Organisation, ReportingPeriod
+from assurance.permissions import can_see_restricted
 from delivery_plans.models import Commitment, OversightScheduleEntry
 from meetings.models import Action, AgendaItem, Meeting, OversightBody
 
@@ -112,12 +113,6 @@ class CoverageRow:
         return list(self.commitment.oversight_bodies.all())
 
 
-def plans_q(organisation: Organisation, year: int) -> Q:
-    return (Q(plan__owner=organisation) | Q(plan__organisations=organisation)) & Q(
-        plan__start_year__lte=year, plan__end_year__gte=year
-    )
-
-
 def period_meetings(*, organisation: Organisation, period: ReportingPeriod) -> QuerySet[Meeting]:
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     return Meeting.objects.filter(
@@ -137,10 +132,9 @@ def coverage(
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     overseers = OversightBody.objects.filter(pk__in=bodies).order_by("name")
     commitments = list(
-        Commitment.objects.filter(plans_q(organisation, year))
+        Commitment.objects.for_organisation(organisation, year=year)
         .select_related("plan", "objective")
         .prefetch_related(Prefetch("oversight_bodies", queryset=overseers))
-        .distinct()
         .order_by("plan__title", "objective__order", "objective__number", "order", "ref")
     )
     schedule = OversightScheduleEntry.objects.filter(
@@ -182,3 +176,23 @@ def holding_to_account_year(*, body: OversightBody, start_year: int, include_res
         year = start_year if month >= 4 else start_year + 1
         months.append({"month": datetime.date(year, month, 1), "meetings": by_month[month]})
     return months
+
+
+def bodies_overseeing(commitment: Commitment, *, user) -> list[OversightBody]:
+    """The bodies that oversee a commitment, for its page (two queries)."""
+    return list(OversightBody.objects.filter(commitments=commitment).select_related("owner").order_by("name"))
+
+
+# A commitment's page lists its latest scrutiny; the coverage page has the rest.
+LATEST_ITEMS = 12
+
+
+def items_scrutinising(commitment: Commitment, *, user) -> list[AgendaItem]:
+    """The agenda items that scrutinised a commitment, newest first, closed-part items only
+    for those who may see them."""
+    return list(
+        visible_items(can_see_restricted(user))
+        .filter(commitments=commitment)
+        .select_related("meeting__body")
+        .order_by("-meeting__date", "number")[:LATEST_ITEMS]
+    )

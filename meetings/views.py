@@ -4,30 +4,39 @@ on them, and panel members read only what the dashboard publishes."""
 import datetime
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from assurance.models import Organisation, ReportingPeriod
+from assurance.models import Organisation, ReportingPeriod, financial_year_of
 from assurance.permissions import Access, access, can_see_restricted
+from assurance.scope import ScopedViewMixin, choose_scope
 from assurance.views import ObjectDetailView, ObjectFormView, ObjectListView
+from assurance.writes import Links
 from delivery_plans.models import Commitment
 from meetings import forms, selectors, services
 from meetings.filters import ActionFilter, OversightBodyFilter
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
 
 
-class BodyListView(ObjectListView):
-    """The glossary of oversight mechanisms."""
+class BodyListView(ScopedViewMixin, ObjectListView):
+    """The glossary of oversight mechanisms an organisation runs or takes part in."""
 
     model = OversightBody
     filterset_class = OversightBodyFilter
     template_name = "meetings/body_list.html"
     title = "Oversight bodies"
+    scope_period = None
 
     def get_queryset(self):
+        organisation = self.scope_choice.organisation
+        bodies = (
+            OversightBody.objects.for_organisation(organisation)
+            if organisation
+            else OversightBody.objects.none()
+        )
         return (
-            OversightBody.objects.select_related("owner", "objective__plan")
+            bodies.select_related("owner", "objective__plan")
             .annotate(meeting_count=Count("meetings"))
             .order_by("objective__plan__title", "objective__number", "name")
         )
@@ -40,7 +49,7 @@ class BodyDetailView(ObjectDetailView):
         "organisations",
         Prefetch(
             "commitments",
-            queryset=Commitment.objects.select_related("plan", "objective").order_by(*forms.COMMITMENT_ORDER),
+            queryset=Commitment.objects.select_related("plan", "objective").in_plan_order(),
         ),
     )
 
@@ -94,6 +103,16 @@ class AgendaItemFormView(ObjectFormView):
         number = max([0, *meeting.items.values_list("number", flat=True)]) + 1
         return AgendaItem(meeting=meeting, number=number)
 
+    def save_record(self, form, *, links: Links):
+        if self.adding:
+            return super().save_record(form, links=links)
+        return services.agenda_item_update(
+            item=form.instance,
+            loaded_version=form.cleaned_data["loaded_version"],
+            by=self.request.user,
+            links=links,
+        )
+
 
 @require_POST
 @access(Access.EDIT)
@@ -110,7 +129,7 @@ def item_take_up(request, meeting_pk: int, item_pk: int):
     if deferred.taken_up_as.exists():
         messages.error(request, f"‘{deferred}’ is already on a later agenda.")
     else:
-        services.agenda_item_take_up(deferred=deferred, meeting=meeting)
+        services.agenda_item_take_up(deferred=deferred, meeting=meeting, by=request.user)
         messages.success(request, f"‘{deferred}’ added to this meeting's agenda")
     return redirect(meeting)
 
@@ -157,19 +176,29 @@ class ActionUpdateFormView(ObjectFormView):
         return ActionUpdate(action=action, date=datetime.date.today())
 
 
-class ActionListView(ObjectListView):
-    """The action tracker: every action, open ones first, filterable by body, owner, status."""
+class ActionListView(ScopedViewMixin, ObjectListView):
+    """The action tracker of an organisation's bodies: open and in-progress actions first,
+    soonest due first; filterable by body, owner, status and overdue."""
 
     model = Action
     filterset_class = ActionFilter
     template_name = "meetings/action_list.html"
     title = "Action tracker"
+    scope_period = None
 
     def get_queryset(self):
+        organisation = self.scope_choice.organisation
+        if organisation is None:
+            return Action.objects.none()
+        bodies = OversightBody.objects.for_organisation(organisation).values("pk")
+        closed_last = Case(
+            When(status=Action.Status.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
         return (
             Action.objects.visible_to(self.request.user)
+            .filter(item__meeting__body__in=bodies)
             .select_related("item__meeting__body")
-            .order_by("status", "due_date", "pk")
+            .order_by(closed_last, "due_date", "pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -178,100 +207,83 @@ class ActionListView(ObjectListView):
         return context
 
 
-def _asked(request, names: tuple[str, ...]) -> dict[str, str]:
-    """The choices given in the query string; an absent or empty one means 'the default'."""
-    return {name: request.GET[name] for name in names if request.GET.get(name, "").strip()}
+def _summary_default(body: OversightBody | None):
+    """The summary shows, by default, the year of the body's latest meeting."""
 
+    def default(organisation, periods: list[ReportingPeriod]):
+        latest = body.meetings.order_by("-date").values_list("date", flat=True).first() if body else None
+        if latest is not None:
+            year = next((p for p in periods if p.start_year == financial_year_of(latest)), None)
+            if year is not None:
+                return year
+        return periods[-1] if periods else None
 
-def _summary_years(body: OversightBody | None) -> tuple[list[int], int]:
-    """The years the summary offers for a body, newest first, and the one shown by default."""
-    months = body.meetings.dates("date", "month") if body else []
-    meeting_years = {forms.financial_year(month) for month in months}
-    # Years the service reports on, from the existing periods: reading this page creates none.
-    period_years = set(ReportingPeriod.objects.values_list("start_year", flat=True))
-    years = sorted(meeting_years | period_years, reverse=True)
-    default = max(meeting_years) if meeting_years else None
-    return years, default or (years[0] if years else forms.financial_year(datetime.date.today()))
+    return default
 
 
 @require_GET
 @access(Access.EDIT)
 def summary(request):
-    """A holding-to-account body's year laid out as the panel's Appendix B.
-
-    A body or year that is not one of the choices is an error on the form (400), not
-    quietly replaced by the default; an absent one is the default."""
-    bodies = list(OversightBody.objects.order_by("-holds_to_account", "name"))
-    asked = _asked(request, ("body", "year"))
-    by_pk = {str(b.pk): b for b in bodies}
-    body = by_pk.get(asked["body"]) if "body" in asked else (bodies[0] if bodies else None)
-    years, year = _summary_years(body)
-    defaults = {"body": str(body.pk) if body else "", "year": str(year)}
-    status = 200
-    if asked:
-        form = forms.SummaryChoiceForm(defaults | asked, bodies=bodies, years=years)
-        if form.is_valid():
-            body, year = form.chosen()
-        else:
-            body, year, status = None, None, 400
-    else:
-        form = forms.SummaryChoiceForm(bodies=bodies, years=years, initial=defaults)
+    """A holding-to-account body's financial year laid out as the panel's Appendix B
+    (?organisation=<slug>&period=2016-17&body=<id>): every month, with its meetings and items."""
+    scope = choose_scope(request, period=None)
+    organisation = scope.organisation
+    bodies = list(
+        OversightBody.objects.for_organisation(organisation).order_by("-holds_to_account", "name")
+        if organisation
+        else []
+    )
+    body_form = forms.BodyChoiceForm(request.GET or None, bodies=bodies)
+    if request.GET.get("body") and not body_form.is_valid():
+        return render(request, "errors/bad_scope.html", {"form": body_form}, status=400)
+    body = body_form.chosen() if request.GET.get("body") else (bodies[0] if bodies else None)
+    years = [ReportingPeriod(start_year=y) for y in _summary_years(body)]
+    choice = choose_scope(request, period="year", periods=years, default_period=_summary_default(body))
+    year = choice.period.start_year if choice.period else None
     context = {
-        "form": form,
+        "scope_form": choice.form,
+        "body_form": forms.BodyChoiceForm(bodies=bodies, initial={"body": body.pk if body else ""}),
+        "organisation": organisation,
         "body": body,
         "year": year,
-        "year_label": ReportingPeriod(start_year=year).label if year is not None else "",
+        "year_label": choice.period.year_label if choice.period else "",
         "months": selectors.holding_to_account_year(
             body=body, start_year=year, include_restricted=can_see_restricted(request.user)
         )
-        if body
+        if body and year is not None
         else [],
     }
-    return render(request, "meetings/summary.html", context, status=status)
+    return render(request, "meetings/summary.html", context)
 
 
-def _default_period(organisation: Organisation | None, periods: list[ReportingPeriod]):
+def _summary_years(body: OversightBody | None) -> list[int]:
+    """The years the summary offers, oldest first: those with the body's meetings, and those
+    the service reports on (read from the existing periods: this page creates none)."""
+    months = body.meetings.dates("date", "month") if body else []
+    meeting_years = {financial_year_of(month) for month in months}
+    period_years = set(ReportingPeriod.objects.values_list("start_year", flat=True))
+    return sorted(meeting_years | period_years)
+
+
+def _latest_meeting_quarter(organisation: Organisation | None, periods: list[ReportingPeriod]):
     """The quarter of the organisation's latest meeting, where the work is; else the newest."""
     if organisation is None:
-        return periods[0] if periods else None
+        return periods[-1] if periods else None
     latest = (
         Meeting.objects.filter(body__in=OversightBody.objects.for_organisation(organisation).values("pk"))
         .order_by("-date")
         .values_list("date", flat=True)
         .first()
     )
-    return next((p for p in periods if latest and p.contains(latest)), periods[0] if periods else None)
+    return next((p for p in periods if latest and p.contains(latest)), periods[-1] if periods else None)
 
 
 @require_GET
 @access(Access.EDIT)
 def coverage(request):
-    """For a period, every plan commitment with the items that scrutinised it, and the gaps.
-
-    An organisation or quarter that is not one of the choices is an error on the form (400),
-    not quietly replaced by the default; an absent one is the default."""
-    organisations = list(Organisation.objects.filter(kind=Organisation.Kind.OPCC))
-    periods = list(ReportingPeriod.objects.quarters().order_by("-start_year", "-quarter"))
-    asked = _asked(request, ("organisation", "period"))
-    by_slug = {o.slug: o for o in organisations}
-    if "organisation" in asked:
-        organisation = by_slug.get(asked["organisation"])
-    else:
-        organisation = Organisation.objects.home()
-    period = None if "period" in asked else _default_period(organisation, periods)
-    defaults = {
-        "organisation": organisation.slug if organisation else "",
-        "period": period.slug if period else "",
-    }
-    status = 200
-    if asked:
-        form = forms.CoverageChoiceForm(defaults | asked, organisations=organisations, periods=periods)
-        if form.is_valid():
-            organisation, period = form.chosen()
-        else:
-            organisation, period, status = None, None, 400
-    else:
-        form = forms.CoverageChoiceForm(organisations=organisations, periods=periods, initial=defaults)
+    """For a quarter, every plan commitment with the items that scrutinised it, and the gaps."""
+    choice = choose_scope(request, default_period=_latest_meeting_quarter)
+    organisation, period = choice.organisation, choice.period
     rows = (
         selectors.coverage(
             organisation=organisation, period=period, include_restricted=can_see_restricted(request.user)
@@ -280,7 +292,7 @@ def coverage(request):
         else []
     )
     context = {
-        "form": form,
+        "scope_form": choice.form,
         "organisation": organisation,
         "period": period,
         "rows": rows,
@@ -288,4 +300,4 @@ def coverage(request):
         "scheduled_count": sum(r.scheduled for r in rows),
         "covered_count": sum(bool(r.items) for r in rows),
     }
-    return render(request, "meetings/coverage.html", context, status=status)
+    return render(request, "meetings/coverage.html", context)

@@ -137,17 +137,23 @@ def checks(*, scope: Scope) -> list[Finding]:
     return findings
 
 
-register(
-    Area(
-        key="principles",
-        title="Governance principles",
-        order=10,
-        nav_url="principles:list",
-        load_demo=load_demo,
-        snapshot=snapshot,
-        section_template="principles/section.html",
-        appendix_template="principles/appendix.html",
-        appendix_title="Governance dashboard: applying the seven principles of good governance",
-        checks=checks,
-    )
-)
+class PrinciplesArea(Area):
+    key = "principles"
+    title = "Governance principles"
+    order = 10
+    nav_url = "principles:list"
+    section_template = "principles/section.html"
+    appendix_template = "principles/appendix.html"
+    appendix_title = "Governance dashboard: applying the seven principles of good governance"
+
+    def snapshot(self, scope: Scope) -> dict:
+        return snapshot(scope=scope)
+
+    def checks(self, scope: Scope) -> list[Finding]:
+        return checks(scope=scope)
+
+    def load_demo(self, context) -> None:
+        load_demo(context=context)
+
+
+register(PrinciplesArea())

@@ -1,24 +1,13 @@
 import django_filters
 
 from assurance.filters import FilterSet
-from assurance.models import Direction, Organisation, Rag, ReportingPeriod
-from principles.forms import ScopeForm
+from assurance.models import Direction, Rag
 from principles.models import Assessment, Principle
 
 
 class AssessmentFilter(FilterSet):
-    owner = django_filters.ModelChoiceFilter(
-        label="Organisation",
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.OPCC),
-        empty_label=None,
-        error_messages={"invalid_choice": ScopeForm.base_fields["owner"].error_messages["invalid_choice"]},
-    )
-    year = django_filters.ModelChoiceFilter(
-        label="Financial year",
-        queryset=ReportingPeriod.objects.years(),
-        empty_label=None,
-        error_messages={"invalid_choice": ScopeForm.base_fields["year"].error_messages["invalid_choice"]},
-    )
+    """Filters of a year's assessment; the organisation and year are the page's scope."""
+
     principle = django_filters.ModelChoiceFilter(
         label="Principle",
         field_name="sub_principle__principle",
@@ -33,4 +22,4 @@ class AssessmentFilter(FilterSet):
 
     class Meta:
         model = Assessment
-        fields = ["owner", "year", "principle", "rag", "direction"]
+        fields = ["principle", "rag", "direction"]

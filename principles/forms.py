@@ -1,6 +1,6 @@
 from django import forms
 
-from assurance.forms import Form, RagFormMixin, VersionedModelForm
+from assurance.forms import RagFormMixin, VersionedModelForm
 from assurance.models import Direction, Organisation, ReportingPeriod
 from principles.models import Assessment, EvidenceItem, SubPrinciple
 
@@ -66,14 +66,6 @@ class AssessmentForm(RagFormMixin, VersionedModelForm):
             self.instance.direction = Direction.between(previous, rag)
         return cleaned
 
-    def save(self, commit=True):
-        from principles.services import follow_on_direction_refresh
-
-        assessment = super().save(commit=commit)
-        if commit:
-            follow_on_direction_refresh(assessment=assessment)
-        return assessment
-
 
 class AssessmentCreateForm(AssessmentForm):
     """Add one assessment, for a year that was not started from the year before."""
@@ -115,30 +107,3 @@ class EvidenceItemForm(VersionedModelForm):
         fields = ["text", "link", "owner", "order", "visibility"]
         labels = {"text": "Evidence", "link": "Link", "owner": "Owner (role)"}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-
-class ScopeForm(Form):
-    """The organisation and financial year a principles page shows, from the query string.
-
-    Both may be left out (the page shows its default); a value that is not one of the
-    choices is an error on the field, never quietly replaced by the default."""
-
-    owner = forms.ModelChoiceField(
-        label="Organisation",
-        queryset=Organisation.objects.filter(kind=Organisation.Kind.OPCC),
-        required=False,
-        empty_label=None,
-        error_messages={
-            "invalid_choice": "Choose an organisation from the list; %(value)s is not one of them."
-        },
-    )
-    year = forms.ModelChoiceField(
-        label="Financial year",
-        queryset=ReportingPeriod.objects.years(),
-        required=False,
-        empty_label=None,
-        error_messages={
-            "invalid_choice": "Choose a financial year from the list; %(value)s is not a financial year "
-            "the service reports on."
-        },
-    )

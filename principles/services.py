@@ -5,9 +5,9 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from assurance.models import Direction, Organisation, Rag, ReportingPeriod
+from assurance.writes import Links, RecordWrite, record_create, record_update, record_upsert, records_save
 from principles.models import Assessment, EvidenceItem, Framework, Principle, SubPrinciple
 
 FRAMEWORKS_DIR = Path(__file__).with_name("frameworks")
@@ -52,14 +52,7 @@ def framework_read(path: Path) -> dict:
 
 def _upsert(model, lookup: dict, values: dict):
     """Create, or update only what differs, so reloading an unchanged file adds no history."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values)
-    if any(getattr(obj, key) != value for key, value in values.items()):
-        for key, value in values.items():
-            setattr(obj, key, value)
-        obj.save()
-    return obj
+    return record_upsert(model, lookup=lookup, values=values, reason="Loaded from the framework file")[0]
 
 
 @transaction.atomic
@@ -116,16 +109,19 @@ def framework_load_file(path: Path) -> Framework:
     return framework_load(data=framework_read(path))
 
 
-def assessment_direction(*, assessment: Assessment, override: str = "") -> None:
-    """Set the Direction of Travel: the one chosen with a reason, else derived from last year."""
-    if override and assessment.direction_override_reason.strip():
-        assessment.direction = override
+@transaction.atomic
+def assessment_save(*, assessment: Assessment, loaded_version: int | None, by, links: Links | None = None):
+    """Save a new or edited assessment (its form has set the Direction of Travel), and keep
+    the next year's derived direction in step with this year's rating."""
+    if loaded_version is None:
+        record_create(instance=assessment, by=by, links=links)
     else:
-        assessment.direction = assessment.derived_direction()
-        assessment.direction_override_reason = ""
+        record_update(instance=assessment, loaded_version=loaded_version, by=by, links=links)
+    follow_on_direction_refresh(assessment=assessment, by=by)
+    return assessment
 
 
-def follow_on_direction_refresh(*, assessment: Assessment) -> None:
+def follow_on_direction_refresh(*, assessment: Assessment, by=None) -> None:
     """Re-derive next year's direction when this year's rating changed (unless overridden)."""
     following = (
         Assessment.objects.filter(
@@ -143,11 +139,16 @@ def follow_on_direction_refresh(*, assessment: Assessment) -> None:
     derived = Direction.between(assessment.rag, following.rag)
     if following.direction != derived:
         following.direction = derived
-        following.save()
+        record_update(
+            instance=following,
+            loaded_version=following.version,
+            by=by,
+            reason=f"Direction of Travel worked out again: {assessment.year.year_label} was re-rated",
+        )
 
 
 @transaction.atomic
-def year_start_next(*, owner: Organisation, year: ReportingPeriod) -> tuple[ReportingPeriod, int]:
+def year_start_next(*, owner: Organisation, year: ReportingPeriod, by=None) -> tuple[ReportingPeriod, int]:
     """Copy a year's assessments and evidence into the next year as a draft, not rated.
 
     Refuses when the year has no assessments for this organisation (an empty draft would
@@ -170,9 +171,8 @@ def year_start_next(*, owner: Organisation, year: ReportingPeriod) -> tuple[Repo
         next_label = ReportingPeriod(start_year=year.start_year + 1).year_label
         raise YearAlreadyStarted(f"{next_label} has already been started for {owner.short_name}.")
     next_year, _ = ReportingPeriod.objects.get_or_create(start_year=year.start_year + 1, quarter=None)
-    items = []
-    for source in sources:
-        copy = Assessment(
+    copies = [
+        Assessment(
             owner=owner,
             sub_principle_id=source.sub_principle_id,
             year=next_year,
@@ -181,17 +181,21 @@ def year_start_next(*, owner: Organisation, year: ReportingPeriod) -> tuple[Repo
             # Not rated yet, so there is no travel to show; rating it re-derives this.
             direction=Direction.NEW,
         )
-        copy.save()
-        items.extend(
-            EvidenceItem(
-                assessment=copy,
-                text=item.text,
-                link=item.link,
-                owner=item.owner,
-                order=item.order,
-                visibility=item.visibility,
-            )
-            for item in source.evidence.all()
+        for source in sources
+    ]
+    reason = f"Started from {year.year_label}"
+    records_save(writes=[RecordWrite(copy) for copy in copies], by=by, reason=reason)
+    items = [
+        EvidenceItem(
+            assessment=copy,
+            text=item.text,
+            link=item.link,
+            owner=item.owner,
+            order=item.order,
+            visibility=item.visibility,
         )
-    bulk_create_with_history(items, EvidenceItem)
+        for source, copy in zip(sources, copies, strict=True)
+        for item in source.evidence.all()
+    ]
+    records_save(writes=[RecordWrite(item) for item in items], by=by, reason=reason)
     return next_year, len(sources)

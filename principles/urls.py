@@ -21,5 +21,5 @@ urlpatterns = [
     path("evidence/<int:pk>/delete/", views.EvidenceDeleteView.as_view(), name="evidence_delete"),
     path("start-next-year/", views.start_next_year, name="start_next_year"),
     path("issues/", views.IssuesView.as_view(), name="issues"),
-    path("issues.csv", views.issues_csv, name="issues_csv"),
+    path("issues.csv", views.IssuesDownloadView.as_view(), name="issues_csv"),
 ]

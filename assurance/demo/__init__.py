@@ -11,10 +11,46 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from assurance import registry
-from assurance.models import Organisation, ReportingPeriod
+from assurance.models import AuditedModel, Organisation, ReportingPeriod
 from assurance.permissions import Role
+from assurance.writes import Links, RecordWrite, record_upsert, records_save
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo sign-in, refused in production
+
+
+DEMO_REASON = "Demo data"
+
+
+def upsert(model: type[AuditedModel], lookup: dict, values: dict, *, links: Links | None = None):
+    """Create a demo record, or update only what differs: loading the demo again changes
+    nothing and adds no history."""
+    return record_upsert(model, lookup=lookup, values=values, links=links, reason=DEMO_REASON)[0]
+
+
+def upsert_many(
+    model: type[AuditedModel], rows: list[tuple[dict, dict]], *, existing: dict | None = None
+) -> list:
+    """Many demo records of one model at once, as `upsert` does them one by one.
+
+    `rows` are (lookup, values); `existing` maps a lookup's values (a tuple, in the lookup's
+    order) to the saved record, when the loader has read them already.
+    """
+    if existing is None:
+        fields = list(rows[0][0]) if rows else []
+        existing = {tuple(getattr(obj, f) for f in fields): obj for obj in model._default_manager.all()}
+    writes, records = [], []
+    for lookup, values in rows:
+        obj = existing.get(tuple(lookup.values()))
+        if obj is None:
+            obj = model(**lookup, **values)
+            writes.append(RecordWrite(obj))
+        elif any(getattr(obj, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(obj, name, value)
+            writes.append(RecordWrite(obj, loaded_version=obj.version))
+        records.append(obj)
+    records_save(writes=writes, by=None, reason=DEMO_REASON)
+    return records
 
 
 def read_yaml(path: Path) -> dict:
@@ -48,9 +84,10 @@ def load_core(*, scale: int) -> DemoContext:
     data = read_yaml(Path(__file__).with_name("core.yaml"))
     organisations = {}
     for row in data["organisations"]:
-        org, _ = Organisation.objects.update_or_create(
-            slug=row["slug"],
-            defaults={
+        organisations[row["slug"]] = upsert(
+            Organisation,
+            {"slug": row["slug"]},
+            {
                 "name": row["name"],
                 "short_name": row["short_name"],
                 "area_name": row.get("area_name", ""),
@@ -58,16 +95,16 @@ def load_core(*, scale: int) -> DemoContext:
                 "is_home": row.get("is_home", False),
             },
         )
-        organisations[row["slug"]] = org
     for row in data["organisations"]:
         organisations[row["slug"]].allies.set([organisations[s] for s in row.get("allies", [])])
     home = next(o for o in organisations.values() if o.is_home)
 
     copies = []
     for n in range(2, scale + 1):
-        org, _ = Organisation.objects.update_or_create(
-            slug=f"demo-opcc-{n}",
-            defaults={
+        org = upsert(
+            Organisation,
+            {"slug": f"demo-opcc-{n}"},
+            {
                 "name": f"Demo Office of the Police and Crime Commissioner {n}",
                 "short_name": f"Demo area {n}",
                 "area_name": f"Demo area {n}",
@@ -103,9 +140,8 @@ def load_demo(*, scale: int = 1) -> DemoContext:
     """Everything the demo needs, the core first and then each area in order."""
     context = load_core(scale=scale)
     for area in registry.areas():
-        if area.load_demo is not None:
-            area.load_demo(context=context)
-            context.say(f"Loaded {area.title}")
+        area.load_demo(context)
+        context.say(f"Loaded {area.title}")
     publish_demo(context)
     return context
 

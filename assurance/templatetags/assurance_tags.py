@@ -1,9 +1,13 @@
 """Formatting shared by every template: ratings, directions, dates and people."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from assurance.models import Direction, Rag, user_display
+from assurance import charts, registry
+from assurance.models import Direction, Rag, Visibility, user_display
+from assurance.text import cut_at_word
 
 register = template.Library()
 
@@ -125,58 +129,90 @@ def appendix_letter(number: int) -> str:
     return chr(ord("A") + int(number))
 
 
-# Chart fills: the tag colours of GOV.UK Frontend v6, with a pattern-free order worst-first.
-RAG_FILLS = {Rag.RED: "#d4351c", Rag.AMBER: "#f47738", Rag.GREEN: "#00703c", Rag.NOT_RATED: "#b1b4b6"}
+@register.simple_tag
+def rag_chart(counts: dict, label: str = "Ratings"):
+    """Counts of each RAG as a bar chart, each bar labelled with its word and number."""
+    return charts.rag_bar_chart(counts, label=label)
+
+
+def _get(row, name: str):
+    return row.get(name) if isinstance(row, dict) else getattr(row, name, None)
 
 
 @register.simple_tag
-def rag_chart(counts: dict, label: str = "Ratings"):
-    """A horizontal bar per RAG drawn as inline SVG on the server (so it also prints), each
-    bar labelled with its word and number, so the chart never relies on colour."""
-    rows = [(Rag(key), int(value)) for key, value in counts.items() if key in Rag.values]
-    biggest = max([n for _, n in rows] + [1])
-    bar_height, gap, label_width, width = 18, 6, 90, 360
+def trend_chart(rows, title: str = ""):
+    """A measure's values (rows with `period`, `value` and `target`, as model rows or snapshot
+    dicts) as a line with the latest target dashed."""
+    points = []
+    targets = []
+    for row in rows:
+        period = _get(row, "period")
+        points.append((getattr(period, "label", period), _get(row, "value")))
+        if _get(row, "target") is not None:
+            targets.append(float(_get(row, "target")))
+    return charts.trend_svg(points, target=targets[-1] if targets else None, title=title)
+
+
+@register.filter
+def dashboard_areas(snapshot: dict) -> list[dict]:
+    """A snapshot's areas, each with the templates that render it today."""
+    from assurance.dashboard import rendered_areas
+
+    return rendered_areas(snapshot)
+
+
+@register.simple_tag(takes_context=True)
+def record_panels(context, obj):
+    """The panels other areas show on this record's page (see assurance.registry.Panel)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
     parts = []
-    for i, (rag, n) in enumerate(rows):
-        y = i * (bar_height + gap)
-        length = round((width - label_width - 40) * n / biggest)
+    for panel in registry.panels_for(obj):
+        records = panel.records(obj, user=user)
         parts.append(
-            format_html(
-                '<text x="0" y="{}" font-size="13" dominant-baseline="middle">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#0b0c0c"></rect>'
-                '<text x="{}" y="{}" font-size="13" dominant-baseline="middle">{}</text>',
-                y + bar_height / 2,
-                rag.label,
-                label_width,
-                y,
-                max(length, 1),
-                bar_height,
-                RAG_FILLS[rag],
-                label_width + length + 6,
-                y + bar_height / 2,
-                n,
+            render_to_string(
+                panel.template, {"object": obj, "records": records, "panel": panel}, request=request
             )
         )
-    height = len(rows) * (bar_height + gap)
-    summary = ", ".join(f"{rag.label} {n}" for rag, n in rows)
+    return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered, autoescaped template
+
+
+VISIBILITY_TAG_CLASSES = {Visibility.PUBLIC: "govuk-tag--grey", Visibility.RESTRICTED: "govuk-tag--red"}
+
+
+@register.simple_tag
+def visibility_tag(value):
+    """Restricted records say so in words; public ones need no tag."""
+    if value != Visibility.RESTRICTED:
+        return ""
     return format_html(
-        '<svg class="app-chart" role="img" aria-label="{}: {}" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'xmlns="http://www.w3.org/2000/svg">{}</svg>',
-        label,
-        summary,
-        width,
-        height,
-        width,
-        height,
-        format_html_join_safe(parts),
+        '<strong class="govuk-tag app-visibility {}">{}</strong>',
+        VISIBILITY_TAG_CLASSES[Visibility.RESTRICTED],
+        Visibility.RESTRICTED.label,
     )
 
 
-def format_html_join_safe(parts) -> str:
-    from django.utils.safestring import mark_safe
+# Tones of a status tag: the word is always in the tag, the tone only repeats it.
+STATUS_TONES = {
+    "neutral": "govuk-tag--grey",
+    "active": "govuk-tag--teal",
+    "done": "govuk-tag--green",
+    "warning": "govuk-tag--yellow",
+    "problem": "govuk-tag--red",
+}
 
-    # Each part was built by format_html, so its values are already escaped.
-    return mark_safe("".join(parts))  # noqa: S308
+
+@register.simple_tag
+def status_tag(label, tone: str = "neutral"):
+    """A status (open, overdue, closed, withheld...) as a tag with its word."""
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>', STATUS_TONES.get(tone, "govuk-tag--grey"), label
+    )
+
+
+@register.filter(name="cut_at_word")
+def cut_at_word_filter(text, limit: int = 80) -> str:
+    return cut_at_word(str(text or ""), int(limit))
 
 
 @register.filter

@@ -5,9 +5,7 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from simple_history.utils import bulk_create_with_history
-
-from assurance.demo import DemoContext, read_yaml
+from assurance.demo import DemoContext, read_yaml, upsert, upsert_many
 from assurance.models import Organisation, Rag, ReportingPeriod
 from delivery_plans.models import (
     Commitment,
@@ -40,39 +38,25 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def _upsert(model, defaults: dict, **lookup):
-    """update_or_create that saves only what changed, so a second load adds no history."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **defaults)
-    if any(getattr(obj, name) != value for name, value in defaults.items()):
-        for name, value in defaults.items():
-            setattr(obj, name, value)
-        obj.save()
-    return obj
-
-
 def _load_for(owner: Organisation, data: dict, context: DemoContext, periods: dict) -> None:
     # A copy OPCC stands where West Mercia stands; its ally stays Warwickshire.
     def org(slug: str) -> Organisation:
         return owner if slug == HOME_SLUG else context.organisations[slug]
 
     spec = data["plan"]
-    plan = _upsert(
+    plan = upsert(
         Plan,
-        owner=owner,
-        title=spec["title"],
-        defaults={"start_year": spec["start_year"], "end_year": spec["end_year"]},
+        {"owner": owner, "title": spec["title"]},
+        {"start_year": spec["start_year"], "end_year": spec["end_year"]},
     )
     plan.organisations.set([org(slug) for slug in spec["areas"]])
 
     objectives = {}
     for row in data["objectives"]:
-        objectives[row["number"]] = _upsert(
+        objectives[row["number"]] = upsert(
             Objective,
-            plan=plan,
-            number=row["number"],
-            defaults={
+            {"plan": plan, "number": row["number"]},
+            {
                 "title": row["title"],
                 "short_name": row["short_name"],
                 "outcomes": row.get("outcomes", ""),
@@ -80,21 +64,25 @@ def _load_for(owner: Organisation, data: dict, context: DemoContext, periods: di
             },
         )
 
-    commitments = {}
-    for order, row in enumerate(data["commitments"], start=1):
-        commitments[row["ref"]] = _upsert(
-            Commitment,
-            plan=plan,
-            ref=row["ref"],
-            defaults={
-                "objective": objectives[row["objective"]],
-                "kind": row.get("kind", Commitment.Kind.POLICING),
-                "text": row["text"],
-                "supporting_activity": row.get("supporting", ""),
-                "oversight_mechanism": row.get("oversight", ""),
-                "order": order,
-            },
-        )
+    saved = upsert_many(
+        Commitment,
+        [
+            (
+                {"plan_id": plan.pk, "ref": row["ref"]},
+                {
+                    "objective_id": objectives[row["objective"]].pk,
+                    "kind": row.get("kind", Commitment.Kind.POLICING),
+                    "text": row["text"],
+                    "supporting_activity": row.get("supporting", ""),
+                    "oversight_mechanism": row.get("oversight", ""),
+                    "order": order,
+                },
+            )
+            for order, row in enumerate(data["commitments"], start=1)
+        ],
+        existing={(plan.pk, c.ref): c for c in plan.commitments.all()},
+    )
+    commitments = {c.ref: c for c in saved}
     _link(plan, data["commitments"], commitments, org, owner)
     _load_updates(plan, data, commitments, periods, context)
     _load_schedule(plan, data, commitments, periods)
@@ -144,30 +132,29 @@ def _quarter_updates(row: dict, texts: dict) -> dict[int, dict]:
 def _load_updates(plan, data, commitments, periods, context) -> None:
     texts = data["illustrative_updates"]
     author = context.users.get("editor")
-    existing = {
-        (u.commitment_id, u.period_id): u for u in ProgressUpdate.objects.filter(commitment__plan=plan)
-    }
-    new = []
+    rows = []
     for row in data["commitments"]:
         if "progress" not in row:
             continue  # Warwickshire-only rows are reported by Warwickshire
         commitment = commitments[row["ref"]]
         for quarter, values in _quarter_updates(row, texts).items():
             period = _period(periods, f"2016/17 Q{quarter}")
-            fields = {
-                "rag": values["rag"],
-                "rag_reason": values["reason"] if Rag.needs_reason(values["rag"]) else "",
-                "text": values["text"],
-                "date": datetime.date.fromisoformat(texts[f"q{quarter}"]["date"]),
-            }
-            update = existing.get((commitment.pk, period.pk))
-            if update is None:
-                new.append(ProgressUpdate(commitment=commitment, period=period, author=author, **fields))
-            elif any(getattr(update, k) != v for k, v in fields.items()):
-                for name, value in fields.items():
-                    setattr(update, name, value)
-                update.save()
-    bulk_create_with_history(new, ProgressUpdate, default_user=author)
+            rows.append(
+                (
+                    {"commitment_id": commitment.pk, "period_id": period.pk},
+                    {
+                        "rag": values["rag"],
+                        "rag_reason": values["reason"] if Rag.needs_reason(values["rag"]) else "",
+                        "text": values["text"],
+                        "date": datetime.date.fromisoformat(texts[f"q{quarter}"]["date"]),
+                        "author_id": author.pk if author else None,
+                    },
+                )
+            )
+    existing = {
+        (u.commitment_id, u.period_id): u for u in ProgressUpdate.objects.filter(commitment__plan=plan)
+    }
+    upsert_many(ProgressUpdate, rows, existing=existing)
 
 
 def _load_schedule(plan, data, commitments, periods) -> None:
@@ -178,10 +165,7 @@ def _load_schedule(plan, data, commitments, periods) -> None:
         for y in range(plan.start_year, plan.end_year + 1)
         for q in (1, 2, 3, 4)
     ]
-    existing = {
-        (e.commitment_id, e.period_id) for e in OversightScheduleEntry.objects.filter(commitment__plan=plan)
-    }
-    new = []
+    rows = []
     for row in data["commitments"]:
         if "progress" not in row or row["rag"] == Rag.NOT_RATED:
             continue
@@ -192,21 +176,24 @@ def _load_schedule(plan, data, commitments, periods) -> None:
                 planned = (period.start_year, period.quarter) >= first
             else:
                 planned = period.quarter in spec["half_yearly_quarters"]
-            if planned and (commitment.pk, period.pk) not in existing:
-                new.append(OversightScheduleEntry(commitment=commitment, period=period, body_name=body))
-    bulk_create_with_history(new, OversightScheduleEntry)
+            if planned:
+                rows.append(({"commitment_id": commitment.pk, "period_id": period.pk}, {"body_name": body}))
+    existing = {
+        (e.commitment_id, e.period_id): e
+        for e in OversightScheduleEntry.objects.filter(commitment__plan=plan)
+    }
+    upsert_many(OversightScheduleEntry, rows, existing=existing)
 
 
 def _load_measures(plan, rows, objectives, periods) -> None:
-    existing = {(v.measure_id, v.period_id): v for v in MeasureValue.objects.filter(measure__plan=plan)}
-    new = []
+    values = []
     for order, row in enumerate(rows, start=1):
-        measure = _upsert(
+        objective = objectives.get(row.get("objective"))
+        measure = upsert(
             Measure,
-            plan=plan,
-            name=row["name"],
-            defaults={
-                "objective": objectives.get(row.get("objective")),
+            {"plan": plan, "name": row["name"]},
+            {
+                "objective": objective,
                 "unit": row.get("unit", ""),
                 "higher_is_better": row.get("higher_is_better", True),
                 "order": order,
@@ -214,12 +201,11 @@ def _load_measures(plan, rows, objectives, periods) -> None:
         )
         for value in row.get("values", []):
             period = _period(periods, value["period"])
-            fields = {k: _decimal(value.get(k)) for k in ("value", "target", "baseline")}
-            saved = existing.get((measure.pk, period.pk))
-            if saved is None:
-                new.append(MeasureValue(measure=measure, period=period, **fields))
-            elif any(getattr(saved, k) != v for k, v in fields.items()):
-                for name, v in fields.items():
-                    setattr(saved, name, v)
-                saved.save()
-    bulk_create_with_history(new, MeasureValue)
+            values.append(
+                (
+                    {"measure_id": measure.pk, "period_id": period.pk},
+                    {k: _decimal(value.get(k)) for k in ("value", "target", "baseline")},
+                )
+            )
+    existing = {(v.measure_id, v.period_id): v for v in MeasureValue.objects.filter(measure__plan=plan)}
+    upsert_many(MeasureValue, values, existing=existing)

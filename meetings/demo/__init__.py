@@ -8,11 +8,9 @@ import datetime
 import re
 from pathlib import Path
 
-from django.db.models import Q
-
-from assurance.demo import DemoContext, read_yaml
+from assurance.demo import DemoContext, read_yaml, upsert
 from assurance.models import Organisation, Visibility
-from delivery_plans.models import Commitment, Objective
+from delivery_plans.models import Commitment, Objective, Plan
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
 
 HERE = Path(__file__).parent
@@ -20,14 +18,12 @@ HERE = Path(__file__).parent
 
 def _links(organisation: Organisation, year: int):
     """Objectives by short name and commitments by ref, from the plans in force that year."""
-    in_force = (Q(plan__owner=organisation) | Q(plan__organisations=organisation)) & Q(
-        plan__start_year__lte=year, plan__end_year__gte=year
-    )
+    plans = Plan.objects.for_organisation(organisation, year=year).values("pk")
     objectives = {}
-    for objective in Objective.objects.filter(in_force).order_by("-plan__start_year", "plan__title"):
+    for objective in Objective.objects.filter(plan__in=plans).order_by("-plan__start_year", "plan__title"):
         objectives.setdefault(objective.short_name, objective)
     commitments = {}
-    for commitment in Commitment.objects.filter(in_force).order_by("-plan__start_year", "plan__title"):
+    for commitment in Commitment.objects.for_organisation(organisation, year=year).in_plan_order():
         commitments.setdefault(commitment.ref, commitment)
     return objectives, commitments
 
@@ -37,10 +33,10 @@ def _date(value) -> datetime.date:
 
 
 def _body(owner: Organisation, row: dict, objectives: dict, allies: list) -> OversightBody:
-    body, _ = OversightBody.objects.update_or_create(
-        owner=owner,
-        name=row["name"],
-        defaults={
+    body = upsert(
+        OversightBody,
+        {"owner": owner, "name": row["name"]},
+        {
             "purpose": row.get("purpose", "").strip(),
             "objective": objectives.get(row.get("objective")),
             "frequency": row["frequency"],
@@ -79,10 +75,10 @@ def _meetings(body: OversightBody, rows: list[dict], objectives: dict, commitmen
     items_by_date: dict[tuple[datetime.date, str], AgendaItem] = {}
     for row in rows:
         day = _date(row["date"])
-        meeting, _ = Meeting.objects.update_or_create(
-            body=body,
-            date=day,
-            defaults={
+        meeting = upsert(
+            Meeting,
+            {"body": body, "date": day},
+            {
                 "status": row.get("status", Meeting.Status.HELD),
                 "ad_hoc": row.get("ad_hoc", False),
                 "summary": " ".join(row.get("summary", "").split()),
@@ -90,10 +86,10 @@ def _meetings(body: OversightBody, rows: list[dict], objectives: dict, commitmen
         )
         for number, item_row in enumerate(row.get("items", []), start=1):
             deferred_from = item_row.get("deferred_from")
-            item, _ = AgendaItem.objects.update_or_create(
-                meeting=meeting,
-                number=number,
-                defaults={
+            item = upsert(
+                AgendaItem,
+                {"meeting": meeting, "number": number},
+                {
                     "title": item_row["title"],
                     "kind": item_row.get("type", "other"),
                     "visibility": Visibility.RESTRICTED if item_row.get("closed") else Visibility.PUBLIC,
@@ -113,10 +109,10 @@ def _meetings(body: OversightBody, rows: list[dict], objectives: dict, commitmen
 
 def _action(item: AgendaItem, row: dict) -> None:
     closed = row.get("status") == Action.Status.CLOSED
-    action, _ = Action.objects.update_or_create(
-        item=item,
-        description=row["description"],
-        defaults={
+    action = upsert(
+        Action,
+        {"item": item, "description": row["description"]},
+        {
             "owner_role": row["owner"],
             "due_date": _date(row["due"]),
             "status": row.get("status", Action.Status.OPEN),
@@ -127,9 +123,7 @@ def _action(item: AgendaItem, row: dict) -> None:
         },
     )
     for update in row.get("updates", []):
-        ActionUpdate.objects.update_or_create(
-            action=action, date=_date(update["date"]), defaults={"text": update["text"]}
-        )
+        upsert(ActionUpdate, {"action": action, "date": _date(update["date"])}, {"text": update["text"]})
 
 
 def load_demo(*, context: DemoContext) -> None:

@@ -4,10 +4,9 @@ natural keys and saved only when something differs, so a second run changes noth
 
 from pathlib import Path
 
-from simple_history.utils import bulk_create_with_history
-
-from assurance.demo import DemoContext, read_yaml
+from assurance.demo import DEMO_REASON, DemoContext, read_yaml, upsert
 from assurance.models import Direction, Rag
+from assurance.writes import RecordWrite, record_delete, records_save
 from principles.models import Assessment, EvidenceItem, SubPrinciple
 from principles.services import FRAMEWORKS_DIR, framework_load_file
 
@@ -38,7 +37,7 @@ def _load_year(*, owner, data: dict, subs: dict, context: DemoContext, previous:
         a.sub_principle_id: a
         for a in Assessment.objects.filter(owner=owner, year=year).prefetch_related("evidence")
     }
-    new_items: list[EvidenceItem] = []
+    writes: list[RecordWrite] = []
     rags = {}
     for ref, row in data["assessments"].items():
         sub = subs[(data["framework"], ref)]
@@ -54,24 +53,20 @@ def _load_year(*, owner, data: dict, subs: dict, context: DemoContext, previous:
             if given == derived
             else f"As recorded in the {year.year_label} governance dashboard.",
         }
-        assessment = existing.get(sub.pk)
-        if assessment is None:
-            assessment = Assessment.objects.create(owner=owner, sub_principle=sub, year=year, **values)
-            current = []
-        else:
-            if any(getattr(assessment, k) != v for k, v in values.items()):
-                for key, value in values.items():
-                    setattr(assessment, key, value)
-                assessment.save()
-            current = sorted(assessment.evidence.all(), key=lambda item: item.order)
+        assessment = upsert(Assessment, {"owner": owner, "sub_principle": sub, "year": year}, values)
+        current = (
+            sorted(existing[sub.pk].evidence.all(), key=lambda item: item.order) if sub.pk in existing else []
+        )
         rags[sub.pk] = rag
         wanted = [{"text": text, "order": n} for n, text in enumerate(row.get("evidence", []), start=1)]
         for item, want in zip(current, wanted, strict=False):
             if item.text != want["text"] or item.order != want["order"]:
                 item.text, item.order = want["text"], want["order"]
-                item.save()
-        new_items.extend(EvidenceItem(assessment=assessment, **want) for want in wanted[len(current) :])
+                writes.append(RecordWrite(item, loaded_version=item.version))
+        writes.extend(
+            RecordWrite(EvidenceItem(assessment=assessment, **want)) for want in wanted[len(current) :]
+        )
         for extra in current[len(wanted) :]:
-            extra.delete()
-    bulk_create_with_history(new_items, EvidenceItem)
+            record_delete(instance=extra, loaded_version=extra.version, by=None, reason=DEMO_REASON)
+    records_save(writes=writes, by=None, reason=DEMO_REASON)
     return rags

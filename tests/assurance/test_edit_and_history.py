@@ -152,7 +152,7 @@ def test_a_record_that_clashes_with_one_saved_meanwhile_is_refused_without_an_er
     data = form_data(make_organisation(), name="Clash Office", slug="clash")
     data.pop("loaded_version")
     # Saved between the form's checks and its save: the database's unique rule refuses it.
-    Organisation.objects.filter(slug="clash").delete()
+    assert not Organisation.objects.filter(slug="clash").exists()
     from django.db.models.signals import pre_save
 
     def sneak_in(sender, instance, **kwargs):

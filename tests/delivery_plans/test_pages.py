@@ -52,7 +52,7 @@ def test_the_plan_overview_shows_the_quarter_asked_for(editor_client):
     url = reverse("delivery_plans:plan", args=[c.plan.pk])
     assert "Second quarter words" in editor_client.get(url + "?period=2016-17-q2").content.decode()
     assert "Second quarter words" not in editor_client.get(url).content.decode()
-    assert editor_client.get(url + "?period=nonsense").status_code == 404
+    assert editor_client.get(url + "?period=nonsense").status_code == 400
 
 
 @pytest.mark.parametrize("name", ["plan", "list", "schedule", "measures"])
@@ -84,7 +84,7 @@ def test_the_commitment_list_filters_by_objective_kind_rag_area_and_words(editor
     url = reverse("delivery_plans:list")
 
     def refs(**params) -> list[str]:
-        response = editor_client.get(url, params)
+        response = editor_client.get(url, {"organisation": plan.owner.slug} | params)
         assert response.status_code == 200
         return [c.ref for c in response.context["object_list"]]
 
@@ -93,9 +93,11 @@ def test_the_commitment_list_filters_by_objective_kind_rag_area_and_words(editor
     assert refs(kind="pcc") == ["2.8"]
     assert refs(rag="red") == ["1.1"]
     assert refs(rag="not_rated") == ["2.8"]
-    # 1.1 names no area, so it applies to every area of the plan; 2.8 is Warwickshire only.
-    assert refs(area=other_area.pk) == ["1.1", "2.8"]
-    assert refs(area=plan.owner.pk) == ["1.1"]
+    # The owner answers for every commitment; the ally for those naming no area (1.1) or it (2.8).
+    assert refs(organisation=other_area.slug) == ["1.1", "2.8"]
+    c = make_commitment(victims, ref="1.3", text="The owner's own")
+    c.areas.add(plan.owner)
+    assert refs() == ["1.1", "1.3", "2.8"] and refs(organisation=other_area.slug) == ["1.1", "2.8"]
     assert refs(q="hate victims") == ["1.1"]
 
 
@@ -258,16 +260,16 @@ def test_the_schedule_is_edited_a_year_at_a_time_within_the_field_limit(editor_c
     quarters = {(y, q): make_period(y, q) for y in plan.years for q in (1, 2, 3, 4)}
     elsewhere = OversightScheduleEntry.objects.create(commitment=commitments[0], period=quarters[2016, 1])
     url = reverse("delivery_plans:schedule", args=[plan.pk])
-    response = editor_client.get(url, {"year": 2018})
+    response = editor_client.get(url, {"period": "2018-19"})
     assert [q.label for q in response.context["quarters"]] == [f"2018/19 Q{n}" for n in (1, 2, 3, 4)]
     ticks = {f"c{c.pk}-p{quarters[2018, q].pk}": True for c in commitments for q in (1, 2, 3, 4)}
     data = schedule_data(response, **ticks)
     assert len(data) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
-    response = editor_client.post(f"{url}?year=2018", data)
-    assert response.status_code == 302 and response["Location"].endswith("?year=2018")
+    response = editor_client.post(f"{url}?period=2018-19", data)
+    assert response.status_code == 302 and response["Location"].endswith("?period=2018-19")
     assert OversightScheduleEntry.objects.filter(period__start_year=2018).count() == 240
     assert OversightScheduleEntry.objects.filter(pk=elsewhere.pk).exists()  # other years untouched
-    assert editor_client.get(url, {"year": 2030}).status_code == 404
+    assert editor_client.get(url, {"period": "2030-31"}).status_code == 400
 
 
 def test_a_body_name_too_long_is_refused_and_nothing_saved(editor_client):

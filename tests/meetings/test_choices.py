@@ -1,6 +1,6 @@
-"""The coverage and summary pages: a choice that is not on the list is an error on the form
-(400), never quietly swapped for the default; an absent choice is the default; the coverage
-headline says what each number counts."""
+"""The coverage and summary pages: their defaults, the body chosen on the summary (a body of
+another office is a written 400, as a bad scope is: tests/assurance/test_scope.py), and what
+the coverage headline counts."""
 
 import datetime
 
@@ -27,36 +27,16 @@ def board():
     return body
 
 
-@pytest.mark.parametrize(
-    "query, field, message",
-    [
-        ({"period": "bogus"}, "period", "bogus is not a quarter the service reports on"),
-        ({"organisation": "nowhere"}, "organisation", "nowhere is not one of them"),
-    ],
-)
-def test_a_coverage_choice_not_on_the_list_is_a_field_error(editor_client, board, query, field, message):
-    response = editor_client.get(reverse("meetings:coverage"), {"organisation": board.owner.slug} | query)
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert "govuk-error-summary" in page and f'href="#id_{field}"' in page and message in page
-    assert response.context["rows"] == [] and response.context["period"] is None
-    assert "scrutinised at a meeting" not in page
-
-
-@pytest.mark.parametrize(
-    "query, field, message",
-    [
-        ({"year": "abc"}, "year", "abc is not a year with meetings"),
-        ({"year": "2030"}, "year", "2030 is not a year with meetings"),
-        ({"body": "999999"}, "body", "999999 is not one of them"),
-    ],
-)
-def test_a_summary_choice_not_on_the_list_is_a_field_error(editor_client, board, query, field, message):
-    response = editor_client.get(reverse("meetings:summary"), query)
-    page = response.content.decode()
-    assert response.status_code == 400
-    assert "govuk-error-summary" in page and f'href="#id_{field}"' in page and message in page
-    assert "Capital programme" not in page and response.context["months"] == []
+def test_a_body_not_among_the_organisations_is_a_written_400(editor_client, board):
+    elsewhere = make_body(name="Another office's board")
+    for body in ("999999", str(elsewhere.pk), "abc"):
+        response = editor_client.get(
+            reverse("meetings:summary"), {"organisation": board.owner.slug, "body": body}
+        )
+        page = response.content.decode()
+        assert response.status_code == 400, body
+        assert f"Choose a body from the list; ‘{body}’ is not one of them." in page
+        assert 'href="#id_body"' in page and "Capital programme" not in page
 
 
 def test_absent_choices_show_the_defaults(editor_client, board):
@@ -70,7 +50,7 @@ def test_absent_choices_show_the_defaults(editor_client, board):
     assert (summary.context["body"], summary.context["year"]) == (board, 2016)
     assert "Capital programme" in summary.content.decode()
     # An empty choice, as a cleared field sends it, is the default too.
-    assert editor_client.get(reverse("meetings:summary"), {"body": "", "year": ""}).status_code == 200
+    assert editor_client.get(reverse("meetings:summary"), {"body": "", "period": ""}).status_code == 200
 
 
 def test_valid_choices_are_shown(editor_client, board):
@@ -79,7 +59,9 @@ def test_valid_choices_are_shown(editor_client, board):
         reverse("meetings:coverage"), {"organisation": board.owner.slug, "period": "2016-17-q2"}
     )
     assert response.status_code == 200 and response.context["period"].slug == "2016-17-q2"
-    response = editor_client.get(reverse("meetings:summary"), {"body": board.pk, "year": "2016"})
+    response = editor_client.get(
+        reverse("meetings:summary"), {"organisation": board.owner.slug, "body": board.pk, "period": "2016-17"}
+    )
     assert response.status_code == 200 and "Capital programme" in response.content.decode()
 
 

@@ -66,10 +66,11 @@ def test_the_meeting_page_headings_go_down_one_level_at_a_time(editor_client):
 def test_the_choice_pages_use_the_shared_field_template(name, editor_client):
     make_meeting(make_body(holds_to_account=True))
     response = editor_client.get(reverse(name))
-    assert isinstance(response.context["form"], Form)
+    assert isinstance(response.context["scope_form"], Form)
     page = response.content.decode()
     form = page[page.index('<form method="get"') : page.index("</form>", page.index('<form method="get"'))]
-    assert form.count('class="govuk-form-group"') == 2 and "govuk-select" in form
+    fields = 3 if name == "meetings:summary" else 2  # the summary also chooses the body
+    assert form.count('class="govuk-form-group"') == fields and "govuk-select" in form
 
 
 def test_reading_the_pages_creates_no_reporting_period(editor_client):
@@ -82,7 +83,7 @@ def test_reading_the_pages_creates_no_reporting_period(editor_client):
         # A quarter or year the service does not report on is an error on the form.
         (reverse("meetings:coverage") + "?period=2030-31-q1", 400),
         (reverse("meetings:summary"), 200),
-        (reverse("meetings:summary") + "?year=2030", 400),
+        (reverse("meetings:summary") + "?period=2030-31", 400),
         (meeting.get_absolute_url(), 200),
         (meeting.body.get_absolute_url(), 200),
         (reverse("meetings:meeting_create", args=[meeting.body.pk]), 200),

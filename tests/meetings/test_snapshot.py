@@ -88,5 +88,5 @@ def test_the_snapshot_runs_a_fixed_number_of_queries():
 
 def test_the_area_is_registered_with_its_dashboard_contract():
     area = get("meetings")
-    assert area.order == 30 and area.snapshot is snapshot and area.checks is checks
+    assert area.order == 30 and area.key == "meetings"
     assert area.section_template == "meetings/section.html"

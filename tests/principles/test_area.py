@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from assurance import registry
 from assurance.models import Direction, Rag, Visibility
 from assurance.registry import Scope
+from assurance.writes import unaudited
 from principles.area import checks, snapshot
 from principles.models import EvidenceItem
 from tests.factories import make_organisation, make_period
@@ -29,7 +30,7 @@ def scope(owner, *, quarter=2, include_restricted=False) -> Scope:
 
 def test_the_area_is_registered_first_on_the_dashboard():
     area = registry.get("principles")
-    assert area.order == 10 and area.snapshot is snapshot and area.checks is checks
+    assert area.order == 10 and registry.areas()[0] is area
 
 
 def test_the_snapshot_holds_the_grid_and_appendix_for_the_financial_year_of_the_quarter(owner):
@@ -141,7 +142,8 @@ def test_checks_find_an_evidence_link_that_is_not_a_web_address(owner):
             cursor.execute(
                 "ALTER TABLE principles_evidenceitem DROP CONSTRAINT principles_evidenceitem_link_is_web"
             )
-        EvidenceItem.objects.filter(pk=item.pk).update(link="file://server/share")
+        with unaudited():
+            EvidenceItem.objects.filter(pk=item.pk).update(link="file://server/share")
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = OFF")
     findings = checks(scope=scope(owner))

@@ -76,7 +76,7 @@ def test_the_overview_shows_another_organisation_only_when_asked(editor_client, 
     make_assessment(sub_principle=sub, owner=home, rag=Rag.GREEN)
 
     assert "Problem elsewhere" not in editor_client.get(reverse("principles:list")).content.decode()
-    page = editor_client.get(reverse("principles:list"), {"owner": other.pk}).content.decode()
+    page = editor_client.get(reverse("principles:list"), {"organisation": other.slug}).content.decode()
     assert "Problem elsewhere" in page
 
 
@@ -330,7 +330,9 @@ def test_starting_next_year_copies_assessments_and_evidence_not_rated(editor_cli
     framework = make_framework(2, 2)
     year = make_period(2017)
     assess_framework(framework, owner=home, year=year, rag=Rag.AMBER, evidence=3)
-    response = editor_client.post(reverse("principles:start_next_year"), {"owner": home.pk, "year": year.pk})
+    response = editor_client.post(
+        reverse("principles:start_next_year"), {"organisation": home.slug, "period": year.slug}
+    )
     assert response.status_code == 302
     copies = Assessment.objects.filter(owner=home, year__start_year=2018)
     assert copies.count() == 4
@@ -347,8 +349,8 @@ def test_starting_a_year_that_exists_is_refused(editor_client, home):
     year = make_period(2017)
     assess_framework(framework, owner=home, year=year)
     url = reverse("principles:start_next_year")
-    editor_client.post(url, {"owner": home.pk, "year": year.pk})
-    response = editor_client.post(url, {"owner": home.pk, "year": year.pk}, follow=True)
+    editor_client.post(url, {"organisation": home.slug, "period": year.slug})
+    response = editor_client.post(url, {"organisation": home.slug, "period": year.slug}, follow=True)
     assert "2018/19 has already been started" in response.content.decode()
     assert Assessment.objects.filter(year__start_year=2018).count() == 2
 
@@ -360,7 +362,7 @@ def test_starting_next_year_with_nothing_to_copy_is_refused_and_creates_nothing(
     assess_framework(make_framework(1, 2), owner=home, year=year)
     periods_before = set(ReportingPeriod.objects.values_list("pk", flat=True))
     response = editor_client.post(
-        reverse("principles:start_next_year"), {"owner": other.pk, "year": year.pk}, follow=True
+        reverse("principles:start_next_year"), {"organisation": other.slug, "period": year.slug}, follow=True
     )
     page = response.content.decode()
     assert f"{other.short_name} has no assessments for 2017/18, so there is nothing to start 2018/19" in page
@@ -376,7 +378,9 @@ def test_each_staff_role_can_start_next_year(persona_client, persona, home):
     make_assessment(owner=home, year=year)
     client = persona_client(persona)
     assert (
-        client.post(reverse("principles:start_next_year"), {"owner": home.pk, "year": year.pk}).status_code
+        client.post(
+            reverse("principles:start_next_year"), {"organisation": home.slug, "period": year.slug}
+        ).status_code
         == 302
     )
     assert Assessment.objects.filter(year__start_year=2018).count() == 1
@@ -387,7 +391,7 @@ def test_read_only_and_anonymous_cannot_start_next_year(persona_client, persona,
     year = make_period(2017)
     make_assessment(owner=home, year=year)
     response = persona_client(persona).post(
-        reverse("principles:start_next_year"), {"owner": home.pk, "year": year.pk}
+        reverse("principles:start_next_year"), {"organisation": home.slug, "period": year.slug}
     )
     assert response.status_code == status
     assert not Assessment.objects.filter(year__start_year=2018).exists()
@@ -429,7 +433,7 @@ def test_significant_issues_list_amber_and_red_with_reason_and_evidence(editor_c
 
     csv = editor_client.get(reverse("principles:issues_csv"))
     assert csv["Content-Type"].startswith("text/csv")
-    text = csv.content.decode()
+    text = csv.content.decode("utf-8-sig")  # with the byte-order mark Excel needs to read UTF-8
     lines = text.splitlines()
     assert lines[0].startswith("Ref,Principle,Sub-principle,RAG,Reason")
     assert "A.1" in lines[1] and "Red" in lines[1] and "No workforce plan" in lines[1]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from delivery_plans import spreadsheets
+from delivery_plans import tables
 from delivery_plans.models import Plan
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--plan", type=int, help="The plan's id (needed when there is more than one plan)."
         )
-        parser.add_argument("--kind", choices=list(spreadsheets.COLUMNS), default="commitments")
+        parser.add_argument("--kind", choices=list(tables.IMPORTS), default="commitments")
 
     def handle(self, *args, file: Path, plan: int | None, kind: str, **options):
         plans = Plan.objects.all() if plan is None else Plan.objects.filter(pk=plan)
@@ -25,9 +25,7 @@ class Command(BaseCommand):
             raise CommandError("Name the plan with --plan ID" if plan is None else f"No plan {plan}")
         if not file.is_file():
             raise CommandError(f"{file} is not a file")
-        result = spreadsheets.import_file(
-            plan=plans.get(), kind=kind, content=file.read_bytes(), name=file.name
-        )
+        result = tables.IMPORTS[kind](plan=plans.get()).run(file.read_bytes(), file.name)
         if not result.ok:
             for error in result.errors:
                 column = f", column {error.column}" if error.column else ""

@@ -1,0 +1,284 @@
+"""Choosing what a page shows: one organisation and one reporting period (a quarter, or a
+financial year), read from the query string as `?organisation=<slug>&period=<slug>`.
+
+Every page that shows an organisation's quarter or year reads its scope here, so every page
+has the same URL format, the same defaults and the same written 400 error for a value that is
+not on offer (see `BadScope`). An absent or empty value means "the page's default"; any other
+value must be one of the choices, never quietly swapped for the default.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from django import forms
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from assurance.forms import Form
+from assurance.models import Organisation, ReportingPeriod
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+PeriodKind = Literal["quarter", "year"]
+# How much of a submitted value an error message repeats: enough to recognise, never a page of it.
+SHOWN_VALUE_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One organisation's quarter (or year): what a dashboard, a page or a publication covers.
+
+    `include_restricted` is True only for OPCC staff; a publication and its paper are always
+    made with it False.
+    """
+
+    organisation: Organisation
+    period: ReportingPeriod
+    include_restricted: bool = False
+
+    @property
+    def year(self) -> int:
+        """The financial year, by its start year, for areas reported yearly."""
+        return self.period.start_year
+
+    @property
+    def query(self) -> str:
+        """The query string that names this scope on any page."""
+        return scope_query(self.organisation, self.period)
+
+    def as_published(self) -> "Scope":
+        return replace(self, include_restricted=False)
+
+
+def scope_query(organisation: Organisation | None, period: ReportingPeriod | None) -> str:
+    values = {}
+    if organisation is not None:
+        values["organisation"] = organisation.slug
+    if period is not None:
+        values["period"] = period.slug
+    return urlencode(values)
+
+
+def shown(value: str) -> str:
+    """A submitted value as an error message may repeat it: printable, and not too long."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in value)
+    return text if len(text) <= SHOWN_VALUE_LENGTH else text[: SHOWN_VALUE_LENGTH - 1] + "…"
+
+
+class ScopeChoiceField(forms.ChoiceField):
+    """A choice whose error repeats the refused value safely (see `shown`)."""
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        super().__init__(required=False, **kwargs)
+
+    def validate(self, value):
+        if value and not self.valid_value(value):
+            raise forms.ValidationError(
+                f"Choose {self.what} from the list; ‘{shown(value)}’ is not one of them.",
+                code="invalid_choice",
+            )
+
+
+class ScopeForm(Form):
+    """The organisation and period a page shows: an ordinary GET form, so choosing works
+    without JavaScript and writes nothing."""
+
+    organisation = ScopeChoiceField(what="an organisation", label="Organisation")
+    period = ScopeChoiceField(what="a quarter", label="Quarter")
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        organisations: Iterable[Organisation] | None,
+        periods: Iterable[ReportingPeriod] | None,
+        kind: PeriodKind = "quarter",
+        **kwargs,
+    ):
+        super().__init__(data, **kwargs)
+        if organisations is None:
+            del self.fields["organisation"]
+            self.organisations: dict[str, Organisation] = {}
+        else:
+            self.organisations = {o.slug: o for o in organisations}
+            self.fields["organisation"].choices = [(o.slug, o.name) for o in self.organisations.values()]
+        if periods is None:
+            del self.fields["period"]
+            self.periods: dict[str, ReportingPeriod] = {}
+        else:
+            self.periods = {p.slug: p for p in periods}
+            field = self.fields["period"]
+            field.choices = [(p.slug, p.label) for p in self.periods.values()]
+            if kind == "year":
+                field.label, field.what = "Financial year", "a financial year"
+
+
+class BadScope(Exception):
+    """The query string names an organisation or period that is not on offer.
+
+    Raised from any view; `assurance.errors.ScopeErrorMiddleware` answers it with the written
+    400 page, which lists what is wrong and offers the choices again.
+    """
+
+    def __init__(self, form: ScopeForm):
+        self.form = form
+        super().__init__("; ".join(message for _, message in form.errors_in_order()))
+
+
+@dataclass
+class ScopeChoice:
+    """What a page was asked to show, defaults filled in, with the form to choose again."""
+
+    organisation: Organisation | None
+    period: ReportingPeriod | None
+    form: ScopeForm
+
+    def scope(self, *, include_restricted: bool = False) -> Scope:
+        assert self.organisation is not None and self.period is not None  # noqa: S101 - caller's contract
+        return Scope(self.organisation, self.period, include_restricted)
+
+    @property
+    def query(self) -> str:
+        """The query string naming what the page chose (not what its record decided)."""
+        return urlencode(self.hidden_fields())
+
+    def hidden_fields(self) -> list[tuple[str, str]]:
+        fields = []
+        if self.organisation is not None and "organisation" in self.form.fields:
+            fields.append(("organisation", self.organisation.slug))
+        if self.period is not None and "period" in self.form.fields:
+            fields.append(("period", self.period.slug))
+        return fields
+
+
+DefaultPeriod = Callable[[Organisation | None, list[ReportingPeriod]], ReportingPeriod | None]
+
+
+def latest_by_today(organisation: Organisation | None, periods: list[ReportingPeriod]):
+    """The default period of most pages: the one containing today, else the latest before it."""
+    today = timezone.localdate()
+    earlier = [p for p in periods if p.start_date <= today]
+    return max(earlier, key=lambda p: p.start_date, default=None) or (periods[-1] if periods else None)
+
+
+def offered_organisations() -> "QuerySet[Organisation]":
+    """The organisations a page may be scoped to: the OPCCs, home first."""
+    return Organisation.objects.filter(kind=Organisation.Kind.OPCC)
+
+
+def offered_periods(kind: PeriodKind) -> "QuerySet[ReportingPeriod]":
+    periods = ReportingPeriod.objects.quarters() if kind == "quarter" else ReportingPeriod.objects.years()
+    return periods.order_by("start_year", "quarter")
+
+
+def choose_scope(
+    request: HttpRequest,
+    *,
+    period: PeriodKind | None = "quarter",
+    organisation: Organisation | None | Literal[True] = True,
+    organisations: Iterable[Organisation] | None = None,
+    periods: Iterable[ReportingPeriod] | None = None,
+    default_period: DefaultPeriod = latest_by_today,
+) -> ScopeChoice:
+    """The organisation and period asked for in `request.GET`, defaults filled in.
+
+    `organisation=True` lets the page choose among `organisations` (the OPCCs by default; the
+    home OPCC when none is asked for); pass an organisation when the page's record decides
+    it (a plan, a body). `period` is the kind of period the page shows, or None when it shows
+    no period. Raises BadScope for a value that is not one of the choices.
+    """
+    chooses_organisation = organisation is True
+    organisation_list = (
+        list(organisations if organisations is not None else offered_organisations())
+        if chooses_organisation
+        else None
+    )
+    period_list = (
+        list(periods if periods is not None else offered_periods(period)) if period is not None else None
+    )
+    asked = {
+        name: request.GET.get(name, "").strip()
+        for name in ("organisation", "period")
+        if request.GET.get(name, "").strip()
+    }
+    newest_first = period_list[::-1] if period_list is not None else None
+    form = ScopeForm(asked, organisations=organisation_list, periods=newest_first, kind=period or "quarter")
+    if not form.is_valid():
+        raise BadScope(form)
+    chosen_organisation: Organisation | None
+    if chooses_organisation:
+        assert organisation_list is not None  # noqa: S101 - set above when choosing
+        chosen_organisation = form.organisations.get(asked.get("organisation", ""))
+        if chosen_organisation is None:
+            home = next((o for o in organisation_list if o.is_home), None)
+            chosen_organisation = home or (organisation_list[0] if organisation_list else None)
+    else:
+        chosen_organisation = organisation if isinstance(organisation, Organisation) else None
+    chosen_period = None
+    if period_list is not None:
+        chosen_period = form.periods.get(asked.get("period", "")) or default_period(
+            chosen_organisation, period_list
+        )
+    # The form the page shows to choose again, set to what is shown.
+    shown_form = ScopeForm(
+        organisations=organisation_list,
+        periods=newest_first,
+        kind=period or "quarter",
+        initial={
+            "organisation": chosen_organisation.slug if chosen_organisation else "",
+            "period": chosen_period.slug if chosen_period else "",
+        },
+    )
+    return ScopeChoice(chosen_organisation, chosen_period, shown_form)
+
+
+class ScopedViewMixin:
+    """For class-based views: `self.scope_choice` is the page's organisation and period.
+
+    Set `scope_period` ("quarter", "year" or None); override `scope_periods()` or
+    `scope_default_period()` where the page offers fewer periods or has its own default.
+    """
+
+    scope_period: PeriodKind | None = "quarter"
+    request: HttpRequest
+
+    def scope_organisation(self) -> Organisation | None | Literal[True]:
+        return True
+
+    def scope_periods(self, organisation: Organisation | None) -> Iterable[ReportingPeriod] | None:
+        return None
+
+    def scope_default_period(
+        self, organisation: Organisation | None, periods: list[ReportingPeriod]
+    ) -> ReportingPeriod | None:
+        return latest_by_today(organisation, periods)
+
+    @property
+    def scope_choice(self) -> ScopeChoice:
+        if not hasattr(self, "_scope_choice"):
+            organisation = self.scope_organisation()
+            self._scope_choice = choose_scope(
+                self.request,
+                period=self.scope_period,
+                organisation=organisation,
+                periods=self.scope_periods(organisation if organisation is not True else None),
+                default_period=self.scope_default_period,
+            )
+        return self._scope_choice
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        choice = self.scope_choice
+        context.update(
+            organisation=choice.organisation,
+            period=choice.period,
+            scope_form=choice.form,
+            scope_query=choice.query,
+            # Other forms of the page (its filters) carry the scope along.
+            scope_hidden=choice.hidden_fields(),
+        )
+        return context

@@ -24,7 +24,7 @@ class VersionedAdminForm(forms.ModelForm):
             self.initial["loaded_version"] = self.instance.version
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk is None:
             return cleaned
         loaded = cleaned.get("loaded_version")
@@ -56,11 +56,8 @@ class VersionedAdminForm(forms.ModelForm):
 
 class AuditedAdmin(SimpleHistoryAdmin):
     form = VersionedAdminForm
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    # No bulk actions: "delete selected" would delete without the version check.
+    actions = None
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -79,9 +76,10 @@ class AuditedAdmin(SimpleHistoryAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-def register_audited(*models: type[AuditedModel], **options) -> None:
-    """Register models with the audited admin, optionally with admin options."""
-    admin_class = type("Admin", (AuditedAdmin,), options) if options else AuditedAdmin
+def register_audited(*models: type[AuditedModel], admin_class=AuditedAdmin, **options) -> None:
+    """Register models with the audited admin (or a subclass of it), optionally with options."""
+    if options:
+        admin_class = type(f"{models[0].__name__}Admin", (admin_class,), options)
     for model in models:
         admin.site.register(model, admin_class)
 

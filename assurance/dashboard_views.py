@@ -35,7 +35,10 @@ def home(request):
 @access(Access.EDIT)
 def dashboard(request):
     """The live governance dashboard of one OPCC's quarter, restricted records included."""
-    choice = choose_scope(request, default_period=lambda organisation, periods: default_period(organisation))
+    choice = choose_scope(
+        request,
+        default_period=lambda organisation, periods: default_period(organisation) if organisation else None,
+    )
     organisation, period = choice.organisation, choice.period
     if organisation is None:
         return render(request, "dashboard/no_organisation.html")
@@ -128,7 +131,7 @@ class PublishForm(forms.Form):
             del self.fields["acknowledge"]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.has_warnings and not cleaned.get("acknowledge"):
             self.add_error("acknowledge", "Confirm that you have read the warnings")
         return cleaned

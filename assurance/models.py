@@ -3,6 +3,7 @@ visibility, and the abstract bases that give every content model its audit histo
 its version for stale-edit protection."""
 
 import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -53,7 +54,10 @@ class UnauditedWrite(Exception):
     """A write to audited records that would skip the version check and the history."""
 
 
-class AuditedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AuditedQuerySet(models.QuerySet[_M]):
     """Audited records are written one way only, through assurance.writes: a bulk update,
     insert or delete from anywhere else would skip the version check and the history."""
 
@@ -116,7 +120,7 @@ class AuditedModel(TimeStampedModel):
         return reverse("history", args=[self._meta.label_lower, self.pk])
 
 
-class VisibilityQuerySet(AuditedQuerySet):
+class VisibilityQuerySet(AuditedQuerySet[_M]):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
 
@@ -152,7 +156,7 @@ class VisibilityModel(models.Model):
         return self.visibility == Visibility.RESTRICTED
 
 
-class RagQuerySet(AuditedQuerySet):
+class RagQuerySet(AuditedQuerySet[_M]):
     def red(self):
         return self.filter(rag=Rag.RED)
 
@@ -182,7 +186,7 @@ class RagRatedModel(models.Model):
         ]
 
 
-class OrganisationQuerySet(AuditedQuerySet):
+class OrganisationQuerySet(AuditedQuerySet["Organisation"]):
     def home(self) -> "Organisation | None":
         """The OPCC this instance reports for by default."""
         return self.filter(is_home=True).first() or self.filter(kind="opcc").order_by("pk").first()
@@ -213,7 +217,7 @@ class Organisation(AuditedModel):
         help_text="The OPCC whose dashboard this instance publishes by default.",
     )
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = OrganisationQuerySet.as_manager()  # type: ignore[misc]  # narrows AuditedModel's
 
     class Meta:
         ordering = ["-is_home", "name"]
@@ -245,7 +249,7 @@ def quarter_of(day: datetime.date) -> int:
     return ((day.month - 4) % 12) // 3 + 1
 
 
-class ReportingPeriodQuerySet(models.QuerySet):
+class ReportingPeriodQuerySet(models.QuerySet["ReportingPeriod"]):
     def years(self):
         return self.filter(quarter__isnull=True)
 
@@ -405,7 +409,7 @@ def user_display(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(models.QuerySet["Publication"]):
     def latest_per_period(self):
         return self.order_by("organisation", "period", "-version")
 

@@ -105,16 +105,21 @@ class ScopeForm(Form):
             self.organisations: dict[str, Organisation] = {}
         else:
             self.organisations = {o.slug: o for o in organisations}
-            self.fields["organisation"].choices = [(o.slug, o.name) for o in self.organisations.values()]
+            self._field("organisation").choices = [(o.slug, o.name) for o in self.organisations.values()]
         if periods is None:
             del self.fields["period"]
             self.periods: dict[str, ReportingPeriod] = {}
         else:
             self.periods = {p.slug: p for p in periods}
-            field = self.fields["period"]
+            field = self._field("period")
             field.choices = [(p.slug, p.label) for p in self.periods.values()]
             if kind == "year":
                 field.label, field.what = "Financial year", "a financial year"
+
+    def _field(self, name: str) -> ScopeChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, ScopeChoiceField)  # noqa: S101 - declared above
+        return field
 
 
 class BadScope(Exception):

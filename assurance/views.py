@@ -272,7 +272,7 @@ def history(request, model: str, pk: int):
         request,
         "assurance/object_history.html",
         {
-            "object": current or entries[0].record.instance,
+            "object": current or getattr(entries[0].record, "instance", None),
             "deleted": current is None,
             "entries": entries,
             "model_meta": model_class._meta,

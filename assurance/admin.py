@@ -10,18 +10,14 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assurance.forms import VersionedFormMixin
 from assurance.models import AuditedModel, Organisation, ReportingPeriod
 from assurance.views import form_links
 from assurance.writes import record_create, record_update
 
 
-class VersionedAdminForm(forms.ModelForm):
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.initial["loaded_version"] = self.instance.version
+class VersionedAdminForm(VersionedFormMixin, forms.ModelForm):
+    """The admin's form: it compares versions in clean(), inside the admin's transaction."""
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -38,7 +34,7 @@ class VersionedAdminForm(forms.ModelForm):
         )
         if current is None:
             raise forms.ValidationError("This record was deleted by someone else after you opened it.")
-        if loaded is None or loaded != current:
+        if loaded != current:
             from assurance.history import changes_since
 
             newer = changes_since(model._default_manager.get(pk=self.instance.pk), loaded or 0)

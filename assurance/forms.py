@@ -1,7 +1,7 @@
 """Form rendering and behaviour shared by every form: GOV.UK Frontend markup from one field
 template, an error summary in field order, and the version that protects against stale edits."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -102,13 +102,15 @@ class Form(GovukFormMixin, forms.Form):
     pass
 
 
-class VersionedModelForm(GovukFormMixin, forms.ModelForm):
-    """A model form that remembers which version of the record it was loaded at."""
+class VersionedFormMixin(_FormBase):
+    """Remembers which version of the record the form was loaded at, to refuse a stale save."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    instance: Any
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Added here rather than declared, so that any form class (the service's, the admin's) can mix it in.
+        self.fields["loaded_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         if self.instance.pk is not None:
             # Also when bound: has_changed() then tells an unchanged form from a stale one.
             self.initial["loaded_version"] = self.instance.version
@@ -118,6 +120,10 @@ class VersionedModelForm(GovukFormMixin, forms.ModelForm):
         if self.instance.pk is not None and value is None:
             raise forms.ValidationError("This form is out of date: reload the page and try again.")
         return value
+
+
+class VersionedModelForm(VersionedFormMixin, GovukFormMixin, forms.ModelForm):
+    """A model form in the service's markup that remembers the version it was loaded at."""
 
 
 class RagFormMixin(_FormBase):

@@ -1,6 +1,6 @@
 """The delivery plan's entry in the registry."""
 
-from assurance.registry import Area, Benchmark, Finding, Scope, register
+from assurance.registry import Area, Benchmark, register
 from delivery_plans import dashboard
 from delivery_plans.bench import bench_import
 from delivery_plans.demo import load_demo
@@ -21,14 +21,9 @@ class DeliveryPlanArea(Area):
     appendix_template = "delivery_plans/dashboard_appendix.html"
     appendix_title = "Delivery plan: commitments and progress"
 
-    def snapshot(self, scope: Scope) -> dict:
-        return dashboard.snapshot(scope=scope)
-
-    def checks(self, scope: Scope) -> list[Finding]:
-        return dashboard.checks(scope=scope)
-
-    def load_demo(self, context) -> None:
-        load_demo(context=context)
+    snapshot = staticmethod(dashboard.snapshot)
+    checks = staticmethod(dashboard.checks)
+    load_demo = staticmethod(load_demo)
 
     def benchmarks(self) -> list[Benchmark]:
         return [Benchmark("Import of 1,000 commitments (XLSX)", import_benchmark)]

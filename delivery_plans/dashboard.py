@@ -31,7 +31,7 @@ def applies_to(commitment: Commitment, organisation) -> bool:
     return not areas or any(o.pk == organisation.pk for o in areas)
 
 
-def snapshot(*, scope: Scope) -> dict:
+def snapshot(scope: Scope) -> dict:
     """Per objective, the count of each RAG in the quarter and the Red and Amber commitments;
     every commitment for the appendix; the measures up to the quarter. Seven queries."""
     period = scope.period
@@ -130,7 +130,7 @@ def snapshot(*, scope: Scope) -> dict:
     }
 
 
-def checks(*, scope: Scope) -> list[Finding]:
+def checks(scope: Scope) -> list[Finding]:
     """A warning for each commitment with no update this quarter; an error for an Amber or
     Red update that gives no reason."""
     organisation = scope.organisation

@@ -35,7 +35,7 @@ def _action(action: Action, day) -> dict:
     }
 
 
-def snapshot(*, scope: Scope) -> dict:
+def snapshot(scope: Scope) -> dict:
     """Meetings held in the quarter, the action log as at its end, and the coverage gaps.
 
     Eight queries whatever the data size: meetings, their items, objectives and commitments;
@@ -114,7 +114,7 @@ def snapshot(*, scope: Scope) -> dict:
     }
 
 
-def checks(*, scope: Scope) -> list[Finding]:
+def checks(scope: Scope) -> list[Finding]:
     data = snapshot(scope=scope)
     as_at = datetime.date.fromisoformat(data["as_at"])
     findings = []

@@ -20,7 +20,7 @@ from delivery_plans.models import (
 HOME_SLUG = "west-mercia-opcc"
 
 
-def load_demo(*, context: DemoContext) -> None:
+def load_demo(context: DemoContext) -> None:
     data = read_yaml(Path(__file__).with_name("plan.yaml"))
     periods = {(p.start_year, p.quarter): p for p in ReportingPeriod.objects.all()}
     for owner in context.owners:

@@ -8,19 +8,10 @@ import zipfile
 
 import openpyxl
 import pytest
-from openpyxl import Workbook
 
 from assurance import tables
 from assurance.tables import LIMITS, CellError, TableError, parse_date, parse_one_of, parse_rag, read_rows
-
-
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+from tests.factories import make_xlsx
 
 
 def rezip(content: bytes, change) -> bytes:
@@ -59,7 +50,7 @@ def refused(content: bytes, name: str) -> str:
 
 def test_a_workbook_that_unpacks_to_more_than_the_limit_is_refused_unread(parsing_forbidden):
     bomb = rezip(
-        xlsx([["ref"]]),
+        make_xlsx([["ref"]]),
         lambda name, data: b" " * (LIMITS.max_unpacked_bytes + 1) if name.endswith("sheet1.xml") else data,
     )
     assert len(bomb) < 200 * 1024  # a small file...
@@ -73,7 +64,7 @@ def test_a_workbook_with_an_entity_declaration_is_refused_unread(parsing_forbidd
         + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b'<sheetData><row><c t="inlineStr"><is><t>&lol29;</t></is></c></row></sheetData></worksheet>'
     )
-    bomb = rezip(xlsx([["ref"]]), lambda name, data: laughs if name.endswith("sheet1.xml") else data)
+    bomb = rezip(make_xlsx([["ref"]]), lambda name, data: laughs if name.endswith("sheet1.xml") else data)
     assert "document type declaration" in refused(bomb, "laughs.xlsx")
 
 
@@ -83,7 +74,7 @@ def test_a_sheet_with_twenty_thousand_columns_is_refused():
         '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData><row>{cells}</row><row>{cells}</row></sheetData></worksheet>"
     ).encode()
-    wide = rezip(xlsx([["ref"]]), lambda name, data: sheet if name.endswith("sheet1.xml") else data)
+    wide = rezip(make_xlsx([["ref"]]), lambda name, data: sheet if name.endswith("sheet1.xml") else data)
     assert len(wide) < 2 * 1024 * 1024
     message = refused(wide, "wide.xlsx")
     assert "columns: a table may have at most 60" in message
@@ -98,7 +89,7 @@ def test_a_workbook_without_a_worksheet_is_refused():
             return data[:start] + data[end:]
         return data
 
-    message = refused(rezip(xlsx([["ref"]]), drop_sheets), "empty.xlsx")
+    message = refused(rezip(make_xlsx([["ref"]]), drop_sheets), "empty.xlsx")
     assert message in ("The workbook has no worksheet", "The file is not a valid Excel (.xlsx) workbook")
 
 
@@ -123,7 +114,7 @@ def test_a_csv_with_a_byte_order_mark_reads_as_its_header_says():
 
 
 def test_empty_rows_and_trailing_empty_cells_of_a_workbook_are_left_out():
-    content = xlsx([["ref", "text", None], [None, None], ["1.1", datetime.datetime(2016, 12, 7), 3.0]])
+    content = make_xlsx([["ref", "text", None], [None, None], ["1.1", datetime.datetime(2016, 12, 7), 3.0]])
     assert read_rows(content, "t.xlsx") == [["ref", "text"], ["1.1", "2016-12-07", "3"]]
 
 

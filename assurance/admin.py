@@ -89,7 +89,7 @@ class OrganisationAdmin(AuditedAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(AuditedAdmin):
     list_display = ["label", "start_year", "quarter"]
     list_filter = ["start_year"]
 

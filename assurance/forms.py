@@ -115,6 +115,14 @@ class VersionedFormMixin(_FormBase):
             # Also when bound: has_changed() then tells an unchanged form from a stale one.
             self.initial["loaded_version"] = self.instance.version
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            for name, reason in self.instance.frozen_fields().items():
+                if name in self.changed_data:
+                    self.add_error(name, reason)
+        return cleaned
+
     def clean_loaded_version(self):
         value = self.cleaned_data.get("loaded_version")
         if self.instance.pk is not None and value is None:

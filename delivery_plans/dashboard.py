@@ -127,6 +127,9 @@ def snapshot(scope: Scope) -> dict:
         "totals": [{"rag": str(rag), "count": totals.get(rag, 0)} for rag in RAG_ORDER],
         "measures": measures,
         "items": items,
+        # What the publication holds, so that restricting or deleting it later can be flagged.
+        "records": [c.record_ref for c in commitments]
+        + [updates[c.pk].record_ref for c in commitments if c.pk in updates],
     }
 
 

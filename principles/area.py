@@ -97,6 +97,9 @@ def snapshot(scope: Scope) -> dict:
         "principles": principles,
         "counts": counts,
         "items": items,
+        # What the publication holds, so that restricting or deleting it later can be flagged.
+        "records": [a.record_ref for a in assessments]
+        + [item.record_ref for a in assessments for item in a.evidence.all()],
     }
 
 

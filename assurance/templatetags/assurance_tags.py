@@ -284,3 +284,24 @@ def govuk_table(content, heads: str = "", caption: str = "", caption_size: str =
         head,
         mark_safe(body),  # noqa: S308 - the rendered, autoescaped content of the tag
     )
+
+
+@register.filter
+def cover_sections(report: dict) -> list[dict]:
+    """A frozen cover report's sections in the order a panel report prints them, numbered,
+    leaving out those the office left empty."""
+    contact = report.get("contact") or {}
+    candidates = [
+        ("Purpose", "text", report.get("purpose")),
+        ("Background", "text", report.get("background")),
+        ("Key points and exceptions", "text", report.get("key_points")),
+        ("Implications", "implications", report.get("implications")),
+        ("Recommendation", "text", report.get("recommendation")),
+        ("Contact officer", "contact", contact if any(contact.values()) else None),
+        ("Background papers", "lines", report.get("background_papers")),
+    ]
+    present = [(heading, kind, content) for heading, kind, content in candidates if content]
+    return [
+        {"number": n, "heading": heading, "kind": kind, "content": content}
+        for n, (heading, kind, content) in enumerate(present, start=1)
+    ]

@@ -273,3 +273,31 @@ def test_each_publication_is_open_data_of_what_was_published_and_no_more(home, q
     feed = Client().get(reverse("publication_feed", args=[home.slug]))
     assert feed["Content-Type"].startswith("application/atom+xml")
     assert publication.get_absolute_url() in feed.content.decode()
+
+
+def test_a_published_page_is_served_like_a_file_to_readers_not_signed_in(
+    home, quarter, published_item, django_assert_max_num_queries
+):
+    _, publication = published_item
+    reader = Client()
+    first = reader.get(publication.get_absolute_url())
+    assert (
+        first.status_code == 200
+        and "public" in first["Cache-Control"]
+        and "max-age=3600" in first["Cache-Control"]
+    )
+    etag, modified = first["ETag"], first["Last-Modified"]
+    with django_assert_max_num_queries(3):
+        again = reader.get(publication.get_absolute_url())
+    assert again.content == first.content
+    assert reader.get(publication.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert reader.get(publication.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    # A correction changes what the first version's page says, and so its key.
+    make_publication(home, quarter, correction_note="A corrected figure")
+    corrected = reader.get(publication.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert corrected.status_code == 200 and corrected["ETag"] != etag
+    assert "This version has been corrected" in corrected.content.decode()
+    # Signed-in readers get the page made for them, not a shared copy.
+    panel = Client()
+    panel.force_login(make_user(Role.PANEL))
+    assert "ETag" not in panel.get(publication.get_absolute_url())

@@ -11,7 +11,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from assurance.forms import VersionedFormMixin
-from assurance.models import AuditedModel, Organisation, ReportingPeriod
+from assurance.models import AuditedModel, Membership, Organisation, ReportingPeriod
 from assurance.views import form_links
 from assurance.writes import record_create, record_update
 
@@ -96,3 +96,11 @@ class ReportingPeriodAdmin(AuditedAdmin):
 
 admin.site.site_header = "Assurance administration"
 admin.site.site_title = "Assurance administration"
+
+
+register_audited(
+    Membership,
+    list_display=["user", "organisation", "role"],
+    list_filter=["organisation", "role"],
+    search_fields=["user__username", "user__first_name", "user__last_name"],
+)

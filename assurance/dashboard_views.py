@@ -20,7 +20,7 @@ from assurance.publishing import (
     publication_withdraw,
     would_be_publication,
 )
-from assurance.scope import Scope, choose_scope
+from assurance.scope import Scope, choose_scope, offered_organisations
 from assurance.views import ObjectFormView
 from assurance.writes import Links, record_create
 
@@ -33,9 +33,12 @@ def period_from_slug(slug: str) -> ReportingPeriod:
     return period
 
 
-def opcc_quarter(organisation: str, period: str) -> tuple[Organisation, ReportingPeriod]:
-    """Dashboards are kept, and published, per OPCC and per quarter: nothing else."""
-    org = get_object_or_404(Organisation, slug=organisation, kind=Organisation.Kind.OPCC)
+def opcc_quarter(
+    request, organisation: str, period: str, level=Access.PUBLISH
+) -> tuple[Organisation, ReportingPeriod]:
+    """Dashboards are kept, and published, per OPCC and per quarter: nothing else. Another
+    office's is not found."""
+    org = get_object_or_404(offered_organisations(request.user, level), slug=organisation)
     quarter = period_from_slug(period)
     if quarter.is_year:
         raise Http404("Dashboards are published for a quarter")
@@ -143,7 +146,9 @@ class CoverReportFormView(ObjectFormView):
     success_message = "Cover report saved"
 
     def dispatch(self, request, *args, **kwargs):
-        self.organisation, self.period = opcc_quarter(kwargs["organisation"], kwargs["period"])
+        self.organisation, self.period = opcc_quarter(
+            request, kwargs["organisation"], kwargs["period"], Access.EDIT
+        )
         self.draft, self.draft_reason = cover_report_draft(organisation=self.organisation, period=self.period)
         return super().dispatch(request, *args, **kwargs)
 
@@ -213,7 +218,7 @@ class PublishForm(forms.Form):
 def publish(request, organisation: str, period: str):
     """Review the checks and the cover report of a quarter, preview it, then publish it. The
     answer comes at once: the paper is made in the background."""
-    org, quarter = opcc_quarter(organisation, period)
+    org, quarter = opcc_quarter(request, organisation, period)
     findings = run_checks(Scope(organisation=org, period=quarter, include_restricted=False))
     errors = [f for f in findings if f.level == "error"]
     warnings = [f for f in findings if f.level == "warning"]
@@ -264,6 +269,7 @@ def publish_next(request):
     """The quarter being prepared, for the publisher's one-click way to publishing from any page."""
     choice = choose_scope(
         request,
+        level=Access.PUBLISH,
         default_period=lambda organisation, periods: default_period(organisation) if organisation else None,
     )
     if choice.organisation is None or choice.period is None:
@@ -275,7 +281,7 @@ def publish_next(request):
 @access(Access.PUBLISH)
 def preview(request, organisation: str, period: str):
     """The publication exactly as publishing now would make it, marked as a preview."""
-    org, quarter = opcc_quarter(organisation, period)
+    org, quarter = opcc_quarter(request, organisation, period)
     publication = would_be_publication(organisation=org, period=quarter, by=request.user)
     from assurance.published_views import publication_context
 
@@ -289,7 +295,7 @@ def preview_paper(request, organisation: str, period: str):
     """The panel paper publishing now would make, marked as a preview on every page."""
     from assurance.paper import render_paper
 
-    org, quarter = opcc_quarter(organisation, period)
+    org, quarter = opcc_quarter(request, organisation, period)
     publication = would_be_publication(organisation=org, period=quarter, by=request.user)
     pdf = render_paper(Paper(publication=publication), preview=True)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -314,6 +320,7 @@ def withdraw(request, organisation: str, period: str, version: int):
     from assurance.published_views import get_publication
 
     publication = get_publication(organisation, period, version)
+    opcc_quarter(request, organisation, period)  # another office's publications are not withdrawn here
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if publication.withdrawn is not None:
         messages.info(request, f"{publication} was withdrawn already.")
@@ -345,6 +352,7 @@ def publication_paper_retry(request, organisation: str, period: str, version: in
     from assurance.tasks import make_paper
 
     publication = get_publication(organisation, period, version)
+    opcc_quarter(request, organisation, period)
     Paper.objects.filter(publication=publication, status=Paper.Status.FAILED).update(
         status=Paper.Status.PENDING, error=""
     )

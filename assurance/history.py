@@ -125,15 +125,21 @@ def changes_since(obj: AuditedModel, version: int) -> list[HistoryEntry]:
     return [e for e in entries_for(obj) if getattr(e.record, "version", 0) > version]
 
 
-def recent_changes(limit: int = 50) -> list[HistoryEntry]:
+def recent_changes(limit: int = 50, user=None) -> list[HistoryEntry]:
     """The latest changes across every area, newest first.
 
-    One query per audited model for the newest rows, merged by date; titles are then made
-    for the `limit` rows shown only, so the page's cost is bounded whatever the data size.
+    One query per audited model for the newest rows (of the user's organisations, when a user
+    is given), merged by date; titles are then made for the `limit` rows shown only, so the
+    page's cost is bounded whatever the data size.
     """
     streams = []
     for model in audited_models():
-        rows = model.history.model.objects.select_related("history_user").order_by("-history_date")[:limit]
+        history = model.history.model.objects.all()
+        if user is not None:
+            from assurance.permissions import history_in_scope_for
+
+            history = history_in_scope_for(model, history, user)
+        rows = history.select_related("history_user").order_by("-history_date")[:limit]
         streams.append([(row.history_date, model, row) for row in rows])
     newest = list(islice(merge(*streams, key=lambda t: t[0], reverse=True), limit))
     return [

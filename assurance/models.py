@@ -203,6 +203,9 @@ class OrganisationQuerySet(AuditedQuerySet["Organisation"]):
 
 
 class Organisation(AuditedModel):
+    # Staff of an office reach its own record (its history, say): see assurance.permissions.
+    organisation_lookups = ("id",)
+
     class Kind(models.TextChoices):
         OPCC = "opcc", "Office of the Police and Crime Commissioner"
         FORCE = "force", "Police force"
@@ -263,6 +266,40 @@ def financial_year_of(day: datetime.date) -> int:
 def quarter_of(day: datetime.date) -> int:
     """The financial-year quarter a day falls in: 1 for April to June ... 4 for January to March."""
     return ((day.month - 4) % 12) // 3 + 1
+
+
+class Membership(AuditedModel):
+    """A role a person holds in one organisation: what they may read and change there."""
+
+    class Role(models.TextChoices):
+        PANEL = "Panel member", "Panel member"
+        EDITOR = "Editor", "Editor"
+        PUBLISHER = "Publisher", "Publisher"
+        ADMINISTRATOR = "Administrator", "Administrator"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role)
+
+    class Meta(AuditedModel.Meta):
+        ordering = ["organisation", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                name="assurance_membership_unique",
+                violation_error_message="This person already holds this role in this organisation.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["Panel member", "Editor", "Publisher", "Administrator"]),
+                name="assurance_membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{user_display(self.user)}: {self.role}, {self.organisation.short_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:assurance_membership_change", args=[self.pk])
 
 
 class ReportingPeriodQuerySet(AuditedQuerySet["ReportingPeriod"]):
@@ -450,6 +487,9 @@ class Publication(models.Model):
     readable. The snapshot holds no restricted record: they are left out when it is taken.
     """
 
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("organisation",)
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="publications")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="publications")
     version = models.PositiveIntegerField()
@@ -541,6 +581,9 @@ class Withdrawal(AuditedModel):
     """A published version taken down: no longer served to the panel or the public, and kept
     (with this record of who withdrew it, when and why) for the audit."""
 
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("publication__organisation",)
+
     publication = models.OneToOneField(Publication, on_delete=models.PROTECT, related_name="withdrawal")
     withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField()
@@ -586,6 +629,9 @@ class CoverReport(AuditedModel):
     """The report that covers a quarter's dashboard in the panel's agenda pack, as the office
     writes it: drafted and edited (with history) before publishing, started from the report of
     the previous publication. Publishing freezes a copy of it into the publication."""
+
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("organisation",)
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cover_reports")
     period = models.ForeignKey(

@@ -7,6 +7,12 @@ who it is for.
 
 Answers: a visitor who is not signed in is sent to sign in; a signed-in person whose role
 does not reach the page gets 403.
+
+Roles are held per organisation (assurance.models.Membership): an editor of one office edits
+that office's records, and those of the plans and bodies it shares, and gets 404 for any other
+office's. A role held as an auth group, and the administrator's, reaches every organisation
+(a service-wide team). Records say which organisations they belong to through their model's
+`organisation_lookups`; `in_scope_for()` narrows any queryset of them to a user's.
 """
 
 import enum
@@ -48,15 +54,92 @@ ROLES_FOR = {
 }
 
 
-def roles_of(user) -> set[str]:
+def service_wide_roles(user) -> set[str]:
+    """Roles that reach every organisation: auth groups, and the superuser's administration."""
     if not user.is_authenticated:
         return set()
-    if not hasattr(user, "_assurance_roles"):
+    if not hasattr(user, "_assurance_service_roles"):
         roles = set(user.groups.values_list("name", flat=True))
         if user.is_superuser:
             roles.add(Role.ADMINISTRATOR)
-        user._assurance_roles = roles
-    return user._assurance_roles
+        user._assurance_service_roles = roles
+    return user._assurance_service_roles
+
+
+def memberships_of(user) -> list[tuple[int, str]]:
+    """(organisation id, role) of each role the user holds in one organisation (one query)."""
+    if not user.is_authenticated:
+        return []
+    if not hasattr(user, "_assurance_memberships"):
+        from assurance.models import Membership
+
+        user._assurance_memberships = list(
+            Membership.objects.filter(user=user).values_list("organisation_id", "role")
+        )
+    return user._assurance_memberships
+
+
+def roles_of(user) -> set[str]:
+    """Every role the user holds, anywhere."""
+    return service_wide_roles(user) | {role for _, role in memberships_of(user)}
+
+
+def organisations_for(user, level: Access) -> set[int] | None:
+    """The ids of the organisations where the user's roles reach `level`; None for every one.
+
+    PUBLISHED asks where the user may read publications: where they hold any role."""
+    if not user.is_authenticated:
+        return set()
+    wanted = set(Role) if level in (Access.PUBLISHED, Access.SIGNED_IN) else ROLES_FOR.get(level, set())
+    if Role.ADMINISTRATOR in service_wide_roles(user) or service_wide_roles(user) & wanted:
+        return None
+    return {organisation for organisation, role in memberships_of(user) if role in wanted}
+
+
+def in_scope_for(queryset, user, level: "Access | None" = None):
+    """The records of the queryset that belong to organisations where the user's roles reach
+    `level` (EDIT by default); a model without `organisation_lookups` is not narrowed."""
+    lookups = getattr(queryset.model, "organisation_lookups", ())
+    organisations = organisations_for(user, level or Access.EDIT)
+    if not lookups or organisations is None:
+        return queryset
+    from django.db.models import Q
+
+    condition = Q()
+    for lookup in lookups:
+        condition |= Q(**{f"{lookup}__in": organisations})
+    # A subquery, not a join: a lookup through links would repeat records.
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
+
+
+def history_in_scope_for(model, history, user):
+    """The history rows of a model's records that belong to the user's organisations, read
+    from the history itself, so that a deleted record's history stays with its office."""
+    lookups = getattr(model, "organisation_lookups", ())
+    organisations = organisations_for(user, Access.EDIT)
+    if not lookups or organisations is None:
+        return history
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for lookup in lookups:
+        try:
+            history.model._meta.get_field(lookup.split("__")[0])
+        except FieldDoesNotExist:  # a link of the record's own: history rows do not carry it
+            continue
+        condition |= Q(**{f"{lookup}__in": organisations})
+    return history.filter(
+        history_id__in=history.model._default_manager.filter(condition).values("history_id")
+    )
+
+
+def in_scope_or_404(queryset, user, level: "Access | None" = None, **lookup):
+    """The one record, if it belongs to the user's organisations; otherwise 404, as for a
+    record that does not exist (an outsider learns nothing of other offices' records)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(in_scope_for(queryset, user, level), **lookup)
 
 
 def has_access(user, level: Access) -> bool:

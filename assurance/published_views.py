@@ -5,6 +5,7 @@ from live records; a withdrawn version is gone for the panel and the public, and
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import caches
 from django.http import FileResponse, HttpResponse
@@ -17,15 +18,27 @@ from django.utils.http import http_date
 
 from assurance.models import Organisation, Paper, Publication
 from assurance.paper import frozen_report
-from assurance.permissions import Access, access, can_see_restricted
+from assurance.permissions import Access, access, can_see_restricted, organisations_for
 from assurance.tables import FORMATS, write_table
 
 
-def get_publication(organisation: str, period: str, version: int) -> Publication:
+def readable(user):
+    """The publications a reader may read: all of them where the office publishes openly;
+    otherwise those of the organisations where the reader holds a role (a panel member, their
+    panel's area)."""
+    publications = Publication.objects.all()
+    if settings.PUBLISH_PUBLICLY:
+        return publications
+    organisations = organisations_for(user, Access.PUBLISHED)
+    return publications if organisations is None else publications.filter(organisation_id__in=organisations)
+
+
+def get_publication(organisation: str, period: str, version: int, user=None) -> Publication:
     from assurance.dashboard_views import period_from_slug
 
+    publications = readable(user) if user is not None else Publication.objects.all()
     return get_object_or_404(
-        Publication.objects.select_related("organisation", "period", "published_by", "paper", "withdrawal"),
+        publications.select_related("organisation", "period", "published_by", "paper", "withdrawal"),
         organisation__slug=organisation,
         period=period_from_slug(period),
         version=version,
@@ -55,7 +68,8 @@ def withdrawn_for(request, publication: Publication):
 def publication_list(request):
     """Every published dashboard, newest first; corrections and withdrawals listed with their period."""
     publications = (
-        Publication.objects.select_related("organisation", "period", "paper", "withdrawal")
+        readable(request.user)
+        .select_related("organisation", "period", "paper", "withdrawal")
         # The list shows none of the frozen data, so it is not read.
         .defer("snapshot", "changes")
         .order_by("organisation__name", "-period__start_year", "-period__quarter", "-version")
@@ -134,7 +148,7 @@ def for_anyone(request) -> bool:
 @access(Access.PUBLISHED)
 def publication_detail(request, organisation: str, period: str, version: int):
     """A published dashboard exactly as it was frozen, with its cover report and each area's appendix."""
-    publication = get_publication(organisation, period, version)
+    publication = get_publication(organisation, period, version, request.user)
     gone = withdrawn_for(request, publication)
     if gone is not None:
         return gone
@@ -156,7 +170,7 @@ def publication_detail(request, organisation: str, period: str, version: int):
 @access(Access.PUBLISHED)
 def publication_pdf(request, organisation: str, period: str, version: int):
     """The stored panel paper, or a page that says it is still being made."""
-    publication = get_publication(organisation, period, version)
+    publication = get_publication(organisation, period, version, request.user)
     gone = withdrawn_for(request, publication)
     if gone is not None:
         return gone
@@ -164,12 +178,12 @@ def publication_pdf(request, organisation: str, period: str, version: int):
     if paper is not None and paper.status == Paper.Status.READY and paper.file:
         org, period = publication.organisation.slug, publication.period.slug
         filename = f"panel-paper-{org}-{period}-v{publication.version}.pdf"
-        response = FileResponse(paper.file.open("rb"), content_type="application/pdf", filename=filename)
+        stored = FileResponse(paper.file.open("rb"), content_type="application/pdf", filename=filename)
         if for_anyone(request) and paper.made_at:
             # The paper never changes once made: readers' browsers and proxies may keep it.
-            response["Last-Modified"] = http_date(int(paper.made_at.timestamp()))
-            patch_cache_control(response, public=True, max_age=PUBLISHED_MAX_AGE)
-        return response
+            stored["Last-Modified"] = http_date(int(paper.made_at.timestamp()))
+            patch_cache_control(stored, public=True, max_age=PUBLISHED_MAX_AGE)
+        return stored
     response = render(request, "dashboard/paper_pending.html", {"publication": publication, "paper": paper})
     response["Retry-After"] = "5"
     return response
@@ -213,7 +227,7 @@ def _as_csv(publication: Publication) -> tuple[bytes, str]:
 
 
 def _published_file(request, organisation: str, period: str, version: int, kind: str, make, ext: str):
-    publication = get_publication(organisation, period, version)
+    publication = get_publication(organisation, period, version, request.user)
     gone = withdrawn_for(request, publication)
     if gone is not None:
         return gone
@@ -243,6 +257,7 @@ class PublicationFeed(Feed):
     access = Access.PUBLISHED
 
     def get_object(self, request, organisation: str):
+        self.user = request.user
         return get_object_or_404(Organisation, slug=organisation, kind=Organisation.Kind.OPCC)
 
     def title(self, organisation):
@@ -256,7 +271,8 @@ class PublicationFeed(Feed):
 
     def items(self, organisation):
         return (
-            Publication.objects.filter(organisation=organisation, withdrawal__isnull=True)
+            readable(self.user)
+            .filter(organisation=organisation, withdrawal__isnull=True)
             .select_related("period", "organisation")
             .defer("snapshot", "changes")
             .order_by("-published_at")[:50]

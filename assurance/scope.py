@@ -13,12 +13,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from assurance.forms import Form
 from assurance.models import Organisation, ReportingPeriod
+from assurance.permissions import Access, organisations_for
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -181,9 +183,14 @@ def latest_by_today(organisation: Organisation | None, periods: list[ReportingPe
     return max(earlier, key=lambda p: p.start_date, default=None) or (periods[-1] if periods else None)
 
 
-def offered_organisations() -> "QuerySet[Organisation]":
-    """The organisations a page may be scoped to: the OPCCs, home first."""
-    return Organisation.objects.filter(kind=Organisation.Kind.OPCC)
+def offered_organisations(user=None, level: Access = Access.EDIT) -> "QuerySet[Organisation]":
+    """The organisations a page may be scoped to: the OPCCs where the user's roles reach the
+    page's level (any OPCC for published pages when the office publishes openly), home first."""
+    organisations = Organisation.objects.filter(kind=Organisation.Kind.OPCC)
+    if user is None or (level is Access.PUBLISHED and settings.PUBLISH_PUBLICLY):
+        return organisations
+    allowed = organisations_for(user, level)
+    return organisations if allowed is None else organisations.filter(pk__in=allowed)
 
 
 def offered_periods(kind: PeriodKind) -> "QuerySet[ReportingPeriod]":
@@ -199,17 +206,19 @@ def choose_scope(
     organisations: Iterable[Organisation] | None = None,
     periods: Iterable[ReportingPeriod] | None = None,
     default_period: DefaultPeriod = latest_by_today,
+    level: Access = Access.EDIT,
 ) -> ScopeChoice:
     """The organisation and period asked for in `request.GET`, defaults filled in.
 
     `organisation=True` lets the page choose among `organisations` (the OPCCs by default; the
     home OPCC when none is asked for); pass an organisation when the page's record decides
     it (a plan, a body). `period` is the kind of period the page shows, or None when it shows
-    no period. Raises BadScope for a value that is not one of the choices.
+    no period. Only organisations where the user's roles reach `level` are offered. Raises
+    BadScope for a value that is not one of the choices.
     """
     chooses_organisation = organisation is True
     organisation_list = (
-        list(organisations if organisations is not None else offered_organisations())
+        list(organisations if organisations is not None else offered_organisations(request.user, level))
         if chooses_organisation
         else None
     )
@@ -261,6 +270,7 @@ class ScopedViewMixin:
 
     scope_period: PeriodKind | None = "quarter"
     request: HttpRequest
+    access: Access = Access.EDIT
 
     def scope_organisation(self) -> Organisation | None | Literal[True]:
         return True
@@ -283,6 +293,9 @@ class ScopedViewMixin:
                 organisation=organisation,
                 periods=self.scope_periods(organisation if organisation is not True else None),
                 default_period=self.scope_default_period,
+                level=self.access
+                if self.access in (Access.EDIT, Access.PUBLISH, Access.PUBLISHED)
+                else Access.EDIT,
             )
         return self._scope_choice
 

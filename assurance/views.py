@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib import messages
 from django.forms import modelform_factory
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -15,7 +15,7 @@ from assurance.filters import FilterSet
 from assurance.forms import VersionedModelForm
 from assurance.history import entries_for_id, recent_changes
 from assurance.models import AuditedModel, Organisation
-from assurance.permissions import Access, access
+from assurance.permissions import Access, access, history_in_scope_for, in_scope_for
 from assurance.scope import ScopedViewMixin
 from assurance.tables import FORMATS, ImportResult, TableImport, TableSpec, TableUploadForm, table_response
 from assurance.writes import Clash, Links, RecordGone, StaleEdit, record_create, record_delete, record_update
@@ -65,6 +65,20 @@ class AccessMixin:
     """Staff pages by default; a view opens itself wider by setting `access`."""
 
     access = Access.EDIT
+    request: HttpRequest
+
+    def in_scope(self, queryset):
+        """The records of the queryset this user may reach at this page's level (assurance.permissions)."""
+        level = self.access if self.access in (Access.EDIT, Access.PUBLISH) else Access.EDIT
+        return in_scope_for(queryset, self.request.user, level)
+
+
+class RecordInScopeMixin(AccessMixin):
+    """A page of one record: another office's record is not found (404), like a missing one."""
+
+    def get_object(self, queryset=None):
+        records = queryset if queryset is not None else self.get_queryset()  # type: ignore[attr-defined]
+        return super().get_object(self.in_scope(records))  # type: ignore[misc]
 
 
 class ObjectListView(AccessMixin, FilterView):
@@ -126,11 +140,11 @@ class ObjectListView(AccessMixin, FilterView):
         return context
 
 
-class ObjectDetailView(AccessMixin, DetailView):
+class ObjectDetailView(RecordInScopeMixin, DetailView):
     template_name = "assurance/object_detail.html"
 
 
-class ObjectFormView(AccessMixin, UpdateView):
+class ObjectFormView(RecordInScopeMixin, UpdateView):
     """One view for adding and editing, refusing to overwrite a newer version.
 
     A URL without `pk` adds a record; with `pk` it edits that record.
@@ -238,7 +252,7 @@ class ObjectFormView(AccessMixin, UpdateView):
         return obj.get_absolute_url()
 
 
-class ObjectDeleteView(AccessMixin, DeleteView):
+class ObjectDeleteView(RecordInScopeMixin, DeleteView):
     template_name = "assurance/object_confirm_delete.html"
     success_url_name = "home"
 
@@ -282,9 +296,9 @@ def audited_model_or_404(label: str) -> type[AuditedModel]:
 def history(request, model: str, pk: int):
     """Every change to one record: who, when, and each field before and after."""
     model_class = audited_model_or_404(model)
+    if not history_in_scope_for(model_class, model_class.history.filter(id=pk), request.user).exists():
+        raise Http404("No history for that record")  # none, or another office's
     entries = entries_for_id(model_class, pk)
-    if not entries:
-        raise Http404("No history for that record")
     current = model_class._default_manager.filter(pk=pk).first()  # None once deleted
     return render(
         request,
@@ -302,7 +316,9 @@ def history(request, model: str, pk: int):
 @access(Access.EDIT)
 def recent(request):
     """The latest changes across the product."""
-    return render(request, "assurance/recent_changes.html", {"entries": recent_changes(limit=50)})
+    return render(
+        request, "assurance/recent_changes.html", {"entries": recent_changes(limit=50, user=request.user)}
+    )
 
 
 class OrganisationFormView(ObjectFormView):

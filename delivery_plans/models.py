@@ -24,6 +24,9 @@ class PlanQuerySet(AuditedQuerySet):
 class Plan(AuditedModel):
     """A Police and Crime Plan (or the delivery plan that carries it out) for its term."""
 
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("owner", "organisations")
+
     title = models.CharField(max_length=200)
     owner = models.ForeignKey(
         "assurance.Organisation",
@@ -79,6 +82,8 @@ class Plan(AuditedModel):
 
 
 class Objective(AuditedModel):
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("plan__owner", "plan__organisations")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
     number = models.PositiveSmallIntegerField(help_text="1 to n, as numbered in the plan.")
     title = models.CharField(max_length=300)
@@ -131,6 +136,9 @@ class CommitmentQuerySet(AuditedQuerySet):
 
 
 class Commitment(AuditedModel):
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("plan__owner", "plan__organisations")
+
     class Kind(models.TextChoices):
         POLICING = "policing", "Holding the Chief Constable to account for"
         PCC = "pcc", "The PCC will"
@@ -194,6 +202,9 @@ class Commitment(AuditedModel):
 class OversightScheduleEntry(AuditedModel):
     """A quarter in which oversight of a commitment is planned (a tick in the frequency grid)."""
 
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("commitment__plan__owner", "commitment__plan__organisations")
+
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="schedule")
     period = models.ForeignKey(
         "assurance.ReportingPeriod", on_delete=models.PROTECT, related_name="+", help_text="A quarter."
@@ -220,6 +231,9 @@ class OversightScheduleEntry(AuditedModel):
 
 class ProgressUpdate(AuditedModel, RagRatedModel):
     """The progress on one commitment in one quarter. Every quarter is kept."""
+
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("commitment__plan__owner", "commitment__plan__organisations")
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(
@@ -251,6 +265,9 @@ class ProgressUpdate(AuditedModel, RagRatedModel):
 
 class Measure(AuditedModel):
     """A measure of an objective, or a national police and crime measure (no objective)."""
+
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("plan__owner", "plan__organisations")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
     objective = models.ForeignKey(
@@ -284,6 +301,8 @@ class Measure(AuditedModel):
 
 
 class MeasureValue(AuditedModel):
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("measure__plan__owner", "measure__plan__organisations")
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
     period = models.ForeignKey("assurance.ReportingPeriod", on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

@@ -7,14 +7,14 @@ import json
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
 from assurance.models import ReportingPeriod, financial_year_of
-from assurance.permissions import Access, access
+from assurance.permissions import Access, access, in_scope_or_404
 from assurance.scope import ScopedViewMixin, choose_scope
 from assurance.views import (
     AccessMixin,
@@ -49,7 +49,7 @@ class PlanListView(ScopedViewMixin, AccessMixin, ListView):
 def plan_overview(request, pk: int):
     """A plan by objective for one quarter (?period=2016-17-q3, by default the newest with
     updates): counts of each RAG, Red and Amber with their update."""
-    plan = get_object_or_404(Plan.objects.select_related("owner"), pk=pk)
+    plan = in_scope_or_404(Plan.objects.select_related("owner"), request.user, pk=pk)
     choice = choose_scope(
         request,
         organisation=plan.owner,
@@ -112,7 +112,9 @@ class CommitmentFormView(ObjectFormView):
     form_class = CommitmentForm
 
     def get_initial_instance(self):
-        return Commitment(plan=get_object_or_404(Plan, pk=self.kwargs["plan_pk"]))
+        return Commitment(
+            plan=in_scope_or_404(Plan.objects.all(), self.request.user, pk=self.kwargs["plan_pk"])
+        )
 
 
 class ProgressUpdateFormView(ObjectFormView):
@@ -124,8 +126,8 @@ class ProgressUpdateFormView(ObjectFormView):
         return ProgressUpdate.objects.select_related("commitment__plan")
 
     def get_initial_instance(self):
-        commitment = get_object_or_404(
-            Commitment.objects.select_related("plan"), pk=self.kwargs["commitment_pk"]
+        commitment = in_scope_or_404(
+            Commitment.objects.select_related("plan"), self.request.user, pk=self.kwargs["commitment_pk"]
         )
         return ProgressUpdate(commitment=commitment, author=self.request.user)
 
@@ -181,7 +183,7 @@ def schedule(request, pk: int):
     """The frequency-of-oversight grid, one financial year at a time (?period=2016-17):
     commitments by quarter, each tick with the body that oversees it. Only quarters already
     recorded are offered."""
-    plan = get_object_or_404(Plan.objects.select_related("owner"), pk=pk)
+    plan = in_scope_or_404(Plan.objects.select_related("owner"), request.user, pk=pk)
     all_quarters = list(plan_quarters(plan))
     years = [ReportingPeriod(start_year=y) for y in sorted({q.start_year for q in all_quarters})]
     choice = choose_scope(
@@ -276,7 +278,7 @@ def _save_schedule(form, commitments, quarters, entries, *, by) -> None:
 @access(Access.EDIT)
 def measures(request, pk: int):
     """Measures of a plan, each with its trend drawn as SVG and its numbers in a table."""
-    plan = get_object_or_404(Plan, pk=pk)
+    plan = in_scope_or_404(Plan.objects.all(), request.user, pk=pk)
     items = selectors.measures_of([plan])
     for measure in items:
         measure.value_rows = list(measure.values.all())
@@ -293,7 +295,7 @@ class PlanImportView(TableImportView):
     template_url_name = "delivery_plans:import_template"
 
     def get_parent(self):
-        return get_object_or_404(Plan, pk=self.kwargs["pk"])
+        return in_scope_or_404(Plan.objects.all(), self.request.user, pk=self.kwargs["pk"])
 
     def make_import(self, kind: str):
         return self.imports[kind][1](plan=self.parent, by=self.request.user)

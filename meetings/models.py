@@ -43,6 +43,9 @@ class OversightBodyQuerySet(AuditedQuerySet):
 class OversightBody(AuditedModel):
     """A board or meeting through which the PCC gets assurance (the glossary of mechanisms)."""
 
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("owner", "organisations")
+
     owner = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -125,6 +128,8 @@ class ActionStatus(models.TextChoices):
 
 
 class Meeting(AuditedModel):
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("body__owner", "body__organisations")
     Status = MeetingStatus
 
     body = models.ForeignKey(OversightBody, on_delete=models.CASCADE, related_name="meetings")
@@ -176,6 +181,9 @@ class AgendaItemQuerySet(VisibilityQuerySet):
 
 class AgendaItem(VisibilityModel, AuditedModel):
     """One item scrutinised at a meeting. `visibility` restricted means the closed part."""
+
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("meeting__body__owner", "meeting__body__organisations")
 
     class Kind(models.TextChoices):
         PERFORMANCE = "P", "Performance (P)"
@@ -257,6 +265,9 @@ class ActionQuerySet(VisibilityQuerySet):
 class Action(VisibilityModel, AuditedModel):
     """Agreed at an agenda item, chased at every later meeting of the body until closed."""
 
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("item__meeting__body__owner", "item__meeting__body__organisations")
+
     Status = ActionStatus
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="actions")
@@ -319,6 +330,12 @@ class Action(VisibilityModel, AuditedModel):
 
 class ActionUpdate(AuditedModel):
     """A dated note of progress on an action, usually given at a later meeting."""
+
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = (
+        "action__item__meeting__body__owner",
+        "action__item__meeting__body__organisations",
+    )
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField()

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from assurance.models import Organisation, ReportingPeriod, financial_year_of
-from assurance.permissions import Access, access, can_see_restricted
-from assurance.scope import ScopedViewMixin, choose_scope
+from assurance.permissions import Access, access, can_see_restricted, in_scope_or_404
+from assurance.scope import ScopedViewMixin, choose_scope, offered_organisations
 from assurance.views import ObjectDetailView, ObjectFormView, ObjectListView
 from assurance.writes import Links
 from delivery_plans.models import Commitment
@@ -66,6 +66,11 @@ class BodyFormView(ObjectFormView):
     model = OversightBody
     form_class = forms.OversightBodyForm
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["owner"].queryset = offered_organisations(self.request.user)
+        return form
+
 
 class MeetingDetailView(ObjectDetailView):
     model = Meeting
@@ -86,7 +91,9 @@ class MeetingFormView(ObjectFormView):
     form_class = forms.MeetingForm
 
     def get_initial_instance(self):
-        return Meeting(body=get_object_or_404(OversightBody, pk=self.kwargs["body_pk"]))
+        return Meeting(
+            body=in_scope_or_404(OversightBody.objects.all(), self.request.user, pk=self.kwargs["body_pk"])
+        )
 
 
 class AgendaItemFormView(ObjectFormView):
@@ -97,8 +104,8 @@ class AgendaItemFormView(ObjectFormView):
         return AgendaItem.objects.visible_to(self.request.user).select_related("meeting__body__owner")
 
     def get_initial_instance(self):
-        meeting = get_object_or_404(
-            Meeting.objects.select_related("body__owner"), pk=self.kwargs["meeting_pk"]
+        meeting = in_scope_or_404(
+            Meeting.objects.select_related("body__owner"), self.request.user, pk=self.kwargs["meeting_pk"]
         )
         number = max([0, *meeting.items.values_list("number", flat=True)]) + 1
         return AgendaItem(meeting=meeting, number=number)
@@ -118,7 +125,7 @@ class AgendaItemFormView(ObjectFormView):
 @access(Access.EDIT)
 def item_take_up(request, meeting_pk: int, item_pk: int):
     """Put a deferred item of an earlier meeting on this meeting's agenda."""
-    meeting = get_object_or_404(Meeting, pk=meeting_pk)
+    meeting = in_scope_or_404(Meeting.objects.all(), request.user, pk=meeting_pk)
     deferred = get_object_or_404(
         AgendaItem.objects.visible_to(request.user),
         pk=item_pk,
@@ -154,8 +161,9 @@ class ActionFormView(ObjectFormView):
         return Action.objects.visible_to(self.request.user).select_related("item__meeting__body")
 
     def get_initial_instance(self):
-        item = get_object_or_404(
+        item = in_scope_or_404(
             AgendaItem.objects.visible_to(self.request.user).select_related("meeting__body"),
+            self.request.user,
             pk=self.kwargs["item_pk"],
         )
         return Action(item=item, visibility=item.visibility)
@@ -169,8 +177,9 @@ class ActionUpdateFormView(ObjectFormView):
         return ActionUpdate.objects.select_related("action__item__meeting")
 
     def get_initial_instance(self):
-        action = get_object_or_404(
+        action = in_scope_or_404(
             Action.objects.visible_to(self.request.user).select_related("item__meeting"),
+            self.request.user,
             pk=self.kwargs["action_pk"],
         )
         return ActionUpdate(action=action, date=datetime.date.today())

@@ -107,6 +107,9 @@ class AssessmentQuerySet(RagQuerySet):
 class Assessment(AuditedModel, RagRatedModel):
     """One OPCC's assessment of one sub-principle for one financial year."""
 
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("owner",)
+
     owner = models.ForeignKey(
         "assurance.Organisation", on_delete=models.CASCADE, related_name="principle_assessments"
     )
@@ -200,6 +203,9 @@ class EvidenceItemQuerySet(VisibilityQuerySet):
 
 class EvidenceItem(AuditedModel, VisibilityModel):
     """One piece of evidence of how the requirements are met: a policy, a board, a report."""
+
+    # Which organisations the record belongs to (assurance.permissions.in_scope_for).
+    organisation_lookups = ("assessment__owner",)
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     text = models.TextField(max_length=1000)

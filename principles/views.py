@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from assurance.models import Organisation, ReportingPeriod
-from assurance.permissions import Access, access
-from assurance.scope import ScopedViewMixin, scope_query
+from assurance.permissions import Access, access, in_scope_or_404
+from assurance.scope import ScopedViewMixin, offered_organisations, scope_query
 from assurance.tables import table_response
 from assurance.views import ObjectDeleteView, ObjectDetailView, ObjectFormView, ObjectListView
 from assurance.writes import Links
@@ -153,6 +153,12 @@ class AssessmentFormView(ObjectFormView):
     def get_form_class(self):
         return AssessmentCreateForm if self.adding else AssessmentForm
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "owner" in form.fields:
+            form.fields["owner"].queryset = offered_organisations(self.request.user)
+        return form
+
     def get_initial(self):
         initial = super().get_initial()
         if self.adding:
@@ -186,7 +192,9 @@ class EvidenceFormView(ObjectFormView):
     template_name = "principles/evidence_form.html"
 
     def get_initial_instance(self):
-        assessment = get_object_or_404(Assessment, pk=self.kwargs["assessment"])
+        assessment = in_scope_or_404(
+            Assessment.objects.all(), self.request.user, pk=self.kwargs["assessment"]
+        )
         last = assessment.evidence.aggregate(last=Max("order"))["last"]
         return EvidenceItem(assessment=assessment, order=(last or 0) + 1)
 
@@ -207,7 +215,7 @@ class EvidenceDeleteView(ObjectDeleteView):
 @access(Access.EDIT)
 def start_next_year(request):
     """Copy a year's assessments and evidence into the next year, not rated, in one step."""
-    owner = get_object_or_404(Organisation, slug=request.POST.get("organisation", ""))
+    owner = get_object_or_404(offered_organisations(request.user), slug=request.POST.get("organisation", ""))
     year = ReportingPeriod.objects.years().from_slug(request.POST.get("period", ""))
     if year is None:
         raise Http404("No such financial year")

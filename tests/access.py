@@ -22,6 +22,9 @@ class Case:
     post_only: bool = False
     # Status an allowed persona gets on GET, when not 200 (e.g. a download, 302 to a page).
     ok_status: int = 200
+    # The URL names no office's record (reference data, a template file): staff of any office
+    # reach it. Otherwise staff of another office are answered 404, as for a missing record.
+    shared: bool = False
 
 
 ALLOWED = {

@@ -31,6 +31,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _published_pages_made_afresh():
+    """Each test makes its own published pages: the cache outlives a test's database."""
+    from django.core.cache import caches
+
+    caches["publications"].clear()
+    yield
+    caches["publications"].clear()
+
+
 @pytest.fixture
 def persona_client(db):
     """persona_client("editor") -> a Client signed in as a fresh user of that role."""

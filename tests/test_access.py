@@ -1,11 +1,17 @@
 """Every URL answers every persona as the access table says: the one check that a new page
 is not open to the wrong people."""
 
+import dataclasses
+
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access import ALLOWED, all_cases
+from assurance.models import Membership
+from assurance.permissions import Access, Role
+from tests.access import ALLOWED, Case, all_cases
 from tests.conftest import PERSONAS
+from tests.factories import make_organisation, make_user
 
 CASES = all_cases()
 
@@ -61,3 +67,28 @@ def test_anonymous_visitors_are_sent_to_sign_in_when_nothing_is_public(persona_c
     settings.PUBLISH_PUBLICLY = False
     response = persona_client("anonymous").get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+NO_KWARGS = next(f.default for f in dataclasses.fields(Case) if f.name == "kwargs")
+ELSEWHERE = sorted(
+    name
+    for name, case in CASES.items()
+    if case.access in (Access.EDIT, Access.PUBLISH)
+    and not case.post_only
+    and not case.shared
+    and case.kwargs is not NO_KWARGS
+)
+
+
+@pytest.mark.parametrize("name", ELSEWHERE)
+def test_staff_of_another_office_find_no_record_of_this_one(name, db):
+    """Roles are held per organisation: a publisher (who is also an editor) of one office gets
+    404 for another office's records, as for records that do not exist."""
+    case = CASES[name]
+    elsewhere = make_organisation(name="Office of the Police and Crime Commissioner Elsewhere")
+    user = make_user()
+    Membership.objects.create(user=user, organisation=elsewhere, role=Role.PUBLISHER)
+    client = Client()
+    client.force_login(user)
+    url = reverse(name, kwargs=case.kwargs())
+    assert client.get(url).status_code == 404, url

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assurance import registry
-from assurance.models import AuditedModel, Organisation, ReportingPeriod
+from assurance.models import AuditedModel, Membership, Organisation, ReportingPeriod
 from assurance.permissions import Role
 from assurance.writes import Links, RecordWrite, record_upsert, records_save
 
@@ -132,7 +132,14 @@ def load_core(*, scale: int) -> DemoContext:
         user.is_staff = row["role"] == Role.ADMINISTRATOR
         user.is_superuser = row["role"] == Role.ADMINISTRATOR
         user.save()
-        user.groups.set([Group.objects.get_or_create(name=row["role"])[0]])
+        # The office's staff and its panel hold their roles in the home office; the
+        # administrator's role reaches every organisation.
+        service_wide = (
+            [Group.objects.get_or_create(name=row["role"])[0]] if row["role"] == Role.ADMINISTRATOR else []
+        )
+        user.groups.set(service_wide)
+        if not service_wide:
+            upsert(Membership, {"user": user, "organisation": home, "role": row["role"]}, {})
         users[row["username"]] = user
     return DemoContext(scale=scale, home=home, organisations=organisations, users=users, copies=copies)
 

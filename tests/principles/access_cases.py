@@ -13,8 +13,10 @@ def _evidence():
 
 CASES = {
     "principles:list": Case(Access.EDIT),
-    "principles:framework": Case(Access.EDIT, kwargs=lambda: {"slug": make_framework().slug}),
-    "principles:principle": Case(Access.EDIT, kwargs=lambda: {"pk": make_framework().principles.first().pk}),
+    "principles:framework": Case(Access.EDIT, kwargs=lambda: {"slug": make_framework().slug}, shared=True),
+    "principles:principle": Case(
+        Access.EDIT, kwargs=lambda: {"pk": make_framework().principles.first().pk}, shared=True
+    ),
     "principles:create": Case(Access.EDIT),
     "principles:detail": Case(Access.EDIT, kwargs=_assessment),
     "principles:update": Case(Access.EDIT, kwargs=_assessment),

@@ -45,10 +45,14 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy assurance
 
-# Rebuild the committed CSS and JavaScript from static/src (needs Node and npm; not needed to run).
+# Rebuild the committed CSS and JavaScript from frontend/ (needs Node and npm; not needed to run),
+# and copy in the images the CSS refers to (never the crown, the crest or GDS Transport).
+MOJ_IMAGES := icon-close-cross-black icon-document icon-tag-remove-cross-white icon-tag-remove-cross icon-toggle-plus-minus
 css:
-	cd static/src && npm ci && npm run build
-	cp static/src/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk-frontend/
+	cd frontend && npm ci && npm run build
+	cp frontend/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk-frontend/
+	for name in $(MOJ_IMAGES); do \
+		cp frontend/node_modules/@ministryofjustice/frontend/moj/assets/images/$$name.svg static/vendor/moj-frontend/assets/images/; done
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -7,6 +7,9 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Assurance core"
 
     def ready(self):
+        from assurance import security, sessions  # noqa: F401 - their signal receivers
+
+        security.connect_lockout_signal()
         checks.register(check_every_view_declares_access, checks.Tags.security)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from assurance.dashboard import run_checks, take_snapshot, what_changed
 from assurance.models import Organisation, Paper, Publication, ReportingPeriod
 from assurance.registry import Scope
+from assurance.security import log_publication
 
 
 class PublishingBlocked(Exception):
@@ -106,6 +107,7 @@ def publication_publish(
         recommendation=recommendation,
     )
     transaction.on_commit(lambda: enqueue_paper(publication.pk))
+    transaction.on_commit(lambda: log_publication(publication, by=by))
     return publication
 
 

@@ -118,8 +118,9 @@ def test_load_demo_refuses_with_debug_off_unless_forced(db, settings):
 
 
 @pytest.mark.parametrize("username", ["editor", "publisher", "panel", "admin"])
-def test_every_demo_role_signs_in_and_sees_its_navigation(client, db, username):
-    call_command("load_demo", force=True, stdout=StringIO())
+def test_every_demo_role_signs_in_and_sees_its_navigation(client, db, settings, username):
+    settings.DEBUG = True  # the demo, as `make run` serves it
+    call_command("load_demo", stdout=StringIO())
     from assurance.demo import DEMO_PASSWORD
 
     response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True)

@@ -59,7 +59,9 @@ def browser_without_js():
 @pytest.fixture
 def demo(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", force=True, stdout=StringIO())
+    settings.DEBUG = True  # the demo as `make run` loads it: its users sign in
+    call_command("load_demo", stdout=StringIO())
+    settings.DEBUG = False
 
 
 def sign_in(driver, live_server, username: str) -> None:

@@ -20,6 +20,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -104,6 +105,17 @@ class CodeForm(Form):
         return "".join(self.cleaned_data["code"].split()).lower()
 
 
+def wrong_code_message(device: Any, *, recovery: bool) -> str:
+    """What to tell someone whose code was refused; django-otp doubles the wait after each."""
+    message = "That code is not right. Enter the code your app shows now"
+    message += ", or a recovery code." if recovery else "."
+    allowed, data = device.verify_is_allowed() if device is not None else (True, None)
+    if not allowed and data and data.get("locked_until"):
+        seconds = max(1, int((data["locked_until"] - timezone.now()).total_seconds()) + 1)
+        message += f" After wrong codes you must wait: try again in {seconds} seconds."
+    return message
+
+
 def qr_code_svg(uri: str) -> str:
     """The set-up address as an SVG QR code, drawn here: no script, no third party."""
     return segno.make(uri, error="m").svg_inline(scale=5, border=4, title="QR code to scan with your app")
@@ -148,7 +160,8 @@ def setup(request: HttpRequest) -> HttpResponse:
             log_event("second_factor_set_up", request=request)
             return show_recovery_codes(request, make_recovery_codes(user))
         log_event("second_factor_failed", request=request, step="set up")
-        form.add_error("code", "That code is not right. Enter the code your app shows now.")
+        device.refresh_from_db()
+        form.add_error("code", wrong_code_message(device, recovery=False))
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -183,11 +196,8 @@ def verify(request: HttpRequest) -> HttpResponse:
                 log_event("second_factor_verified", request=request)
             return HttpResponseRedirect(_next_url(request))
         log_event("second_factor_failed", request=request, step="sign in")
-        form.add_error(
-            "code",
-            "That code is not right. Enter the code your app shows now, or a recovery code. "
-            "After several wrong codes you must wait a little longer before each try.",
-        )
+        app = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        form.add_error("code", wrong_code_message(app, recovery=True))
     return render(request, "two_factor/verify.html", {"form": form, "next": _next_url(request)})
 
 

@@ -117,6 +117,39 @@ def test_load_demo_refuses_with_debug_off_unless_forced(db, settings):
         call_command("load_demo", stdout=StringIO())
 
 
+def test_forced_demo_data_with_debug_off_has_users_who_cannot_sign_in(client, db, settings):
+    from django.contrib.auth import get_user_model
+
+    from assurance.demo import DEMO_PASSWORD
+
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    assert "cannot sign in" in out.getvalue() and DEMO_PASSWORD not in out.getvalue()
+    for username in ("editor", "publisher", "panel", "admin"):
+        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 200 and "_auth_user_id" not in client.session, username
+        assert not get_user_model().objects.get(username=username).has_usable_password()
+
+    # Once an administrator sets a password, loading the demo again leaves it alone.
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("violet-harbour-ledger-41")
+    admin.save()
+    call_command("load_demo", force=True, stdout=StringIO())
+    admin.refresh_from_db()
+    assert admin.check_password("violet-harbour-ledger-41")
+
+
+def test_demo_users_loaded_under_debug_lose_the_demo_password_when_forced_in_production(db, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    settings.DEBUG = False
+    call_command("load_demo", force=True, stdout=StringIO())
+    assert not get_user_model().objects.get(username="admin").has_usable_password()
+
+
 @pytest.mark.parametrize("username", ["editor", "publisher", "panel", "admin"])
 def test_every_demo_role_signs_in_and_sees_its_navigation(client, db, settings, username):
     settings.DEBUG = True  # the demo, as `make run` serves it

@@ -1,17 +1,21 @@
-"""WCAG 2.2 AA checks with axe-core in real headless Chromium, and keyboard use without
-JavaScript, on the demo data."""
+"""WCAG 2.2 AA checks with axe-core in real headless Chromium, best practices included, on
+every kind of page each role reaches; and keyboard use without JavaScript, on the demo data."""
 
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from assurance import registry
 from assurance.models import Publication
+from tests.access import ALLOWED, all_cases
 from tests.browser.conftest import sign_in, wait_for_page
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+DEMO_USER = {"panel": "panel", "editor": "editor", "publisher": "publisher"}
 
 
 def axe_violations(driver) -> list[str]:
@@ -35,6 +39,52 @@ def check_pages(driver, base_url: str, paths: list[str]) -> dict[str, list[str]]
         if violations:
             found[path] = violations
     return found
+
+
+def html_pages_for(persona: str, names: list[str]) -> list[str]:
+    """The URL of every page in `names` the persona may read, built from the access table,
+    less downloads (PDF, spreadsheets) and POST-only actions."""
+    cases = all_cases()
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(get_user_model().objects.get(username=DEMO_USER[persona]))
+    pages = []
+    for name in names:
+        case = cases[name]
+        if persona not in ALLOWED[case.access] or case.post_only or case.ok_status != 200:
+            continue
+        url = reverse(name, kwargs=case.kwargs())
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            pages.append(url)
+    return pages
+
+
+def sign_in_as(driver, live_server, persona: str) -> None:
+    if persona != "anonymous":
+        sign_in(driver, live_server, DEMO_USER[persona])
+
+
+# Every kind of page, once per role that reaches it. Publishers see the editors' pages with
+# publishing controls added: they are checked on the pages where those appear.
+PUBLISHER_PAGES = ["home", "dashboard", "publish", "publication_list", "publication_detail"]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "panel", "editor", "publisher"])
+def test_every_kind_of_page_meets_wcag_22_aa_with_best_practices(browser, live_server, demo, persona):
+    names = PUBLISHER_PAGES if persona == "publisher" else sorted(all_cases())
+    pages = html_pages_for(persona, names)
+    if persona in ("anonymous", "panel"):
+        pages += ["/no-such-page/", reverse("recent_changes") if persona == "panel" else "/?q=%00"]
+    assert len(pages) >= {"anonymous": 5, "panel": 8, "editor": 40, "publisher": 5}[persona]
+    sign_in_as(browser, live_server, persona)
+    found = {}
+    for path in pages:
+        browser.get(live_server.url + path)
+        violations = axe_violations(browser)
+        if violations:
+            found[path] = violations
+    assert found == {}
 
 
 def test_published_pages_meet_wcag_22_aa_for_the_public(browser, live_server, demo):

@@ -163,3 +163,87 @@ def test_each_role_signs_in_through_the_browser_and_sees_its_navigation(browser,
         assert "Recent changes" in nav and "Dashboard" in nav
     else:
         assert "Published dashboards" in nav and "Recent changes" not in nav
+
+
+def tab_to(driver, wanted, *, limit: int = 400):
+    """Press Tab until the focused element is the one wanted; fail if it is never reached."""
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(limit):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        element = driver.switch_to.active_element
+        if wanted(element):
+            return element
+    raise AssertionError("not reachable with the Tab key")
+
+
+def link_to(path: str):
+    return lambda e: e.tag_name == "a" and (e.get_attribute("href") or "").endswith(path)
+
+
+def submit_button(e) -> bool:
+    return e.tag_name == "button" and e.get_attribute("type") == "submit" and "Sign out" not in e.text
+
+
+def test_a_publisher_rates_with_a_reason_and_publishes_by_keyboard_without_javascript(
+    browser_without_js, live_server, demo
+):
+    from selenium.webdriver.common.keys import Keys
+
+    from assurance.models import Rag
+    from delivery_plans.models import ProgressUpdate
+
+    driver = browser_without_js
+    sign_in(driver, live_server, "publisher")
+    publication = Publication.objects.filter(organisation__is_home=True).latest("published_at")
+    update = (
+        ProgressUpdate.objects.filter(
+            period=publication.period, commitment__plan__owner=publication.organisation
+        )
+        .exclude(rag=Rag.RED)
+        .order_by("commitment__ref")
+        .first()
+    )
+    edit_url = reverse("delivery_plans:update_update", args=[update.pk])
+
+    # From the commitment's page to its update's form, then a Red rating with its reason.
+    driver.get(live_server.url + update.commitment.get_absolute_url())
+    tab_to(driver, link_to(edit_url)).send_keys(Keys.ENTER)
+    wait_for_page(driver, away_from=update.commitment.get_absolute_url())
+    radio = tab_to(driver, lambda e: e.get_attribute("name") == "rag")
+    for _ in range(5):
+        if driver.switch_to.active_element.get_attribute("value") == Rag.RED:
+            break
+        driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    assert driver.switch_to.active_element.get_attribute("value") == Rag.RED, radio
+    reason = tab_to(driver, lambda e: e.get_attribute("id") == "id_rag_reason")
+    reason.send_keys(Keys.CONTROL, "a")
+    reason.send_keys("Recruitment paused until the budget is agreed in January")
+    tab_to(driver, submit_button).send_keys(Keys.ENTER)
+    wait_for_page(driver, away_from=edit_url)
+    update.refresh_from_db()
+    assert (update.rag, update.rag_reason) == (
+        Rag.RED,
+        "Recruitment paused until the budget is agreed in January",
+    )
+    assert "saved" in driver.page_source
+
+    # From the dashboard to the publish page, then a correction published.
+    organisation, period = publication.organisation.slug, publication.period.slug
+    dashboard = f"{reverse('dashboard')}?organisation={organisation}&period={period}"
+    publish_url = reverse("publish", args=[organisation, period])
+    driver.get(live_server.url + dashboard)
+    tab_to(driver, link_to(publish_url)).send_keys(Keys.ENTER)
+    wait_for_page(driver, away_from="/dashboard/?")
+    note = tab_to(driver, lambda e: e.get_attribute("id") == "id_correction_note")
+    note.send_keys("Commitment rated Red: recruitment paused")
+    if driver.find_elements("id", "id_acknowledge"):
+        tab_to(driver, lambda e: e.get_attribute("id") == "id_acknowledge").send_keys(Keys.SPACE)
+    tab_to(driver, submit_button).send_keys(Keys.ENTER)
+    wait_for_page(driver, away_from=publish_url)
+    correction = Publication.objects.get(
+        organisation=publication.organisation, period=publication.period, version=publication.version + 1
+    )
+    assert correction.published_by.username == "publisher"
+    assert correction.correction_note == "Commitment rated Red: recruitment paused"
+    assert "Recruitment paused until the budget is agreed in January" in str(correction.snapshot)

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint lock css system-packages clean
+.PHONY: run test bench lint lint-code types lock css system-packages clean
 
 # The newest Python 3.12+ on this machine: pyenv versions first, then the PATH.
 PYTHON_FOR_VENV := $(shell for p in $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -V -r) python3.13 python3.12 python3; do \
@@ -48,12 +48,17 @@ test: system-packages $(STAMP)
 bench: system-packages $(STAMP)
 	$(PY) manage.py bench
 
-# The same checks as .pre-commit-config.yaml: ruff (lint and format), mypy on the core, bandit.
-lint: $(STAMP)
+# The same checks as .pre-commit-config.yaml: ruff (lint and format) and bandit on everything
+# (lint-code, which CI runs), and mypy on the core (types).
+lint: lint-code types
+
+lint-code: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy assurance
 	$(VENV)/bin/bandit -q -r assurance principles delivery_plans meetings risks inspections -c pyproject.toml
+
+types: $(STAMP)
+	$(PY) -m mypy assurance
 
 # Rebuild the committed CSS and JavaScript from frontend/ (needs Node and npm; not needed to run),
 # and copy in the images the CSS refers to (never the crown, the crest or GDS Transport).

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "assurance.sessions.SessionLimitsMiddleware",
+    "assurance.replica.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -162,7 +163,12 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "assurance.forms.GovukFormRenderer"
 
-DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3"))}
+DATABASES = {"default": database_from_url(envsecret("DATABASE_URL") or "sqlite:///db.sqlite3")}
+# A PostgreSQL read replica for what visitors read (assurance/replica.py); optional.
+DATABASE_REPLICA_URL = envsecret("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL) | {"TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["assurance.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

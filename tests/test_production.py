@@ -157,11 +157,26 @@ def test_the_documented_production_set_up_serves_pages_papers_and_static_files(p
     assert not (static_root / "src").exists() and not list(static_root.rglob("*.scss"))
     assert not list(static_root.rglob("package*.json"))
     assert "no issues" in run(production, "check", "--deploy", "--fail-level", "WARNING")
+    administrator = production | {"DJANGO_SUPERUSER_PASSWORD": "violet-harbour-ledger-41"}
+    run(
+        administrator,
+        "createsuperuser",
+        "--no-input",
+        "--username=head-of-governance",
+        "--email=hg@example.org",
+    )
     demo = run(production, "load_demo", "--force")
     assert "cannot sign in" in demo
-    run(production, "db_worker", "--batch", "--no-startup-delay")
 
     server = request.getfixturevalue("gunicorn")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker"],
+        cwd=ROOT,
+        env=production,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    request.addfinalizer(worker.kill)
 
     # The load balancer's health check: by IP address, plain HTTP, no cookie.
     response, body = server.get("/healthz", host="10.0.0.12", https=False)
@@ -198,6 +213,28 @@ def test_the_documented_production_set_up_serves_pages_papers_and_static_files(p
     )
     assert response.status == 200 and b"Enter a correct username and password" in body
 
+    # The administrator the README has the operator create signs in, then must set up a second factor.
+    form = f"csrfmiddlewaretoken={csrf}&username=head-of-governance&password=violet-harbour-ledger-41"
+    response, body = server.get(
+        "/sign-in/",
+        body=form,
+        headers={
+            "Cookie": cookie,
+            "Origin": f"https://{HOST}",
+            "Referer": f"https://{HOST}/sign-in/",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert response.status == 302, body[:2000]
+    session = [
+        c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") if c.startswith("sessionid")
+    ]
+    response, _ = server.get("/admin/", headers={"Cookie": session[0]})
+    assert response.status == 302 and response.getheader("Location").startswith("/account/two-factor/set-up/")
+    response, body = server.get("/account/two-factor/set-up/", headers={"Cookie": session[0]})
+    assert response.status == 200 and b"<svg" in body
+    assert "no-store" in response.getheader("Cache-Control")
+
     # A published dashboard, and its panel paper made by the worker.
     response, body = server.get("/published/")
     assert response.status == 200
@@ -205,9 +242,15 @@ def test_the_documented_production_set_up_serves_pages_papers_and_static_files(p
     response, body = server.get(dashboard)
     assert response.status == 200 and b"Assurance and performance" in body
     assert response.getheader("Content-Type") == "text/html; charset=utf-8"
-    response, body = server.get(dashboard + "paper.pdf")
+    # The worker makes the paper the publication queued.
+    deadline = time.monotonic() + 90
+    while True:
+        response, body = server.get(dashboard + "paper.pdf")
+        if response.getheader("Content-Type") == "application/pdf" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert response.status == 200 and response.getheader("Content-Type") == "application/pdf"
-    assert body.startswith(b"%PDF")
+    assert body.startswith(b"%PDF") and "no-store" not in (response.getheader("Cache-Control") or "")
 
     # Static files under hashed names, compressed, cached for a year, with the security headers.
     stylesheet = re.search(r'href="(/static/css/assurance\.[0-9a-f]{12}\.css)"', page).group(1)
@@ -218,7 +261,10 @@ def test_the_documented_production_set_up_serves_pages_papers_and_static_files(p
     assert response.getheader("Cache-Control") == "max-age=315360000, public, immutable"
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Strict-Transport-Security") == SECURITY_HEADERS["Strict-Transport-Security"]
+    response, _ = server.get(stylesheet, headers={"Accept-Encoding": "br, gzip"})
+    assert response.status == 200 and response.getheader("Content-Encoding") == "br"
     response, css = server.get(stylesheet)
+    assert response.getheader("Content-Encoding") is None
     references = re.findall(r"url\(([^)]+)\)", css.decode())
     assert references and all(".svg" in r for r in references)
     for reference in references:

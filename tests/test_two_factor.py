@@ -169,3 +169,17 @@ def test_the_admin_asks_for_the_second_factor_too(db):
     client, _ = sign_in(admin)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor_verify"))
+
+
+def test_an_administrator_resets_a_lost_app_and_the_user_sets_up_a_new_one(db):
+    editor = make_user(Role.EDITOR)
+    device = confirmed_device(editor)
+    admin = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    admin_client, _ = sign_in(admin)
+    admin_device = confirmed_device(admin)
+    admin_client.post(reverse("two_factor_verify"), {"code": code_for(admin_device)})
+    delete = reverse("admin:otp_totp_totpdevice_delete", args=[device.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=editor).exists()
+    client, _ = sign_in(editor)
+    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("two_factor_setup"))

@@ -4,6 +4,7 @@ area's loader receives. Loaders are idempotent: running twice changes nothing.""
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model
@@ -28,7 +29,7 @@ class DemoContext:
     scale: int
     home: Organisation
     organisations: dict[str, Organisation]
-    users: dict[str, object]
+    users: dict[str, Any]
     # Copies for --scale: each is an extra OPCC with its own copy of every area's data.
     copies: list[Organisation] = field(default_factory=list)
     log: list[str] = field(default_factory=list)

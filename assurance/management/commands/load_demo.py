@@ -38,5 +38,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 "DEBUG is off, so the demo users (editor, publisher, panel and admin) cannot sign in: "
                 "their passwords are unusable until an administrator sets new ones "
-                "(manage.py changepassword USERNAME)."
+                "(Administration, Users, the user, ‘Set password’)."
             )

@@ -1,0 +1,120 @@
+"""Settings an operator gives through the environment, checked in a process of their own:
+a read replica for visitors, papers in S3-compatible object storage, secrets from files."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+REPLICA_PROBE = """
+import json, django
+django.setup()
+from django.core.management import call_command
+from django.db import connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+setup_test_environment()
+from tests.factories import make_user
+from assurance.permissions import Role
+call_command("migrate", verbosity=0)
+editor = make_user(Role.EDITOR)
+def reads(client, method, path):
+    with CaptureQueriesContext(connections["default"]) as primary, \\
+            CaptureQueriesContext(connections["replica"]) as replica:
+        status = getattr(client, method)(path).status_code
+    return {"status": status, "primary": len(primary), "replica": len(replica)}
+staff = Client()
+staff.force_login(editor)
+print(json.dumps({
+    "visitor": reads(Client(), "get", "/published/"),
+    "visitor_post": reads(Client(), "post", "/sign-in/"),
+    "staff": reads(staff, "get", "/published/"),
+}))
+"""
+
+
+def run_python(code: str, env: dict) -> str:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=base | {"DJANGO_SETTINGS_MODULE": "assurance.settings"} | env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_visitors_read_from_the_replica_and_staff_and_writes_use_the_primary(tmp_path):
+    # Both names point at one file here: what matters is which connection each request uses.
+    database = f"sqlite:///{tmp_path}/primary.sqlite3"
+    env = {"DATABASE_URL": database, "DATABASE_REPLICA_URL": database}
+    found = json.loads(run_python(REPLICA_PROBE, env))
+    assert found["visitor"]["status"] == 200
+    assert found["visitor"]["replica"] > 0 and found["visitor"]["primary"] == 0
+    assert found["visitor_post"]["replica"] == 0
+    assert found["staff"]["status"] == 200
+    assert found["staff"]["replica"] == 0 and found["staff"]["primary"] > 0
+
+
+def test_papers_go_to_object_storage_when_a_bucket_is_named(tmp_path):
+    (tmp_path / "secret").write_text("a-secret-access-key\n")
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "STORAGE_BUCKET": "opcc-papers",
+        "STORAGE_ENDPOINT_URL": "https://objects.example.org",
+        "STORAGE_REGION": "eu-west-2",
+        "STORAGE_ACCESS_KEY_ID": "an-access-key",
+        "STORAGE_SECRET_ACCESS_KEY_FILE": str(tmp_path / "secret"),
+        "STORAGE_PREFIX": "assurance",
+    }
+    probe = (
+        "import json, django; django.setup();"
+        "from django.core.files.storage import storages; s = storages['default'];"
+        "print(json.dumps([type(s).__name__, s.bucket_name, s.endpoint_url, s.region_name,"
+        " s.secret_key, s.location, s.default_acl, s.file_overwrite,"
+        " s.url('papers/p.pdf').startswith('https://objects.example.org/opcc-papers/assurance/papers/p.pdf?')]))"
+    )
+    assert json.loads(run_python(probe, env)) == [
+        "S3Storage",
+        "opcc-papers",
+        "https://objects.example.org",
+        "eu-west-2",
+        "a-secret-access-key",
+        "assurance",
+        "private",
+        False,
+        True,
+    ]
+
+
+def test_without_a_bucket_papers_are_files_under_media_root(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "MEDIA_ROOT": str(tmp_path / "media")}
+    probe = (
+        "import json, django; django.setup();"
+        "from django.core.files.storage import storages; s = storages['default'];"
+        "print(json.dumps([type(s).__name__, str(s.location)]))"
+    )
+    assert json.loads(run_python(probe, env)) == ["FileSystemStorage", str(tmp_path / "media")]
+
+
+def test_the_database_url_and_secret_key_can_come_from_files(tmp_path):
+    (tmp_path / "url").write_text(f"sqlite:///{tmp_path}/from-file.sqlite3\n")
+    (tmp_path / "key").write_text("k" * 60 + "\n")
+    env = {
+        "DATABASE_URL_FILE": str(tmp_path / "url"),
+        "SECRET_KEY_FILE": str(tmp_path / "key"),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "assurance.example.org",
+    }
+    probe = (
+        "import json, django; django.setup(); from django.conf import settings;"
+        "print(json.dumps([str(settings.DATABASES['default']['NAME']), settings.SECRET_KEY == 'k' * 60]))"
+    )
+    assert json.loads(run_python(probe, env)) == [f"{tmp_path}/from-file.sqlite3", True]

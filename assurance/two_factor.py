@@ -118,7 +118,10 @@ def wrong_code_message(device: Any, *, recovery: bool) -> str:
 
 def qr_code_svg(uri: str) -> str:
     """The set-up address as an SVG QR code, drawn here: no script, no third party."""
-    return segno.make(uri, error="m").svg_inline(scale=5, border=4, title="QR code to scan with your app")
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=5, border=4, dark="#0b0c0c", light="#ffffff", title="QR code to scan with your app"
+    )
+    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 def grouped(secret: str) -> str:

@@ -165,6 +165,7 @@ def test_the_documented_production_set_up_serves_pages_papers_and_static_files(p
         "--username=head-of-governance",
         "--email=hg@example.org",
     )
+    run(production, "clearsessions")
     demo = run(production, "load_demo", "--force")
     assert "cannot sign in" in demo
 

@@ -112,3 +112,23 @@ def test_the_session_cookie_lives_12_hours_and_is_http_only(officer, settings):
     response = client.post(reverse("login"), {"username": officer.username, "password": PASSWORD})
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and int(cookie["max-age"]) == 12 * 60 * 60
+
+
+def test_unticking_active_on_the_users_page_ends_their_sessions_at_once(officer, admin):
+    session = signed_in(officer).session.session_key
+    response = admin.post(
+        reverse("admin:auth_user_change", args=[officer.pk]),
+        {
+            "username": officer.username,
+            "first_name": officer.first_name,
+            "last_name": "",
+            "email": "",
+            "date_joined_0": "2026-01-05",
+            "date_joined_1": "09:00:00",
+            "groups": [g.pk for g in officer.groups.all()],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    officer.refresh_from_db()
+    assert not officer.is_active
+    assert not Session.objects.filter(session_key=session).exists()

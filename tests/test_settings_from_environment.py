@@ -3,6 +3,7 @@ a read replica for visitors, papers in S3-compatible object storage, secrets fro
 
 import json
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -63,58 +64,72 @@ def test_visitors_read_from_the_replica_and_staff_and_writes_use_the_primary(tmp
     assert found["staff"]["replica"] == 0 and found["staff"]["primary"] > 0
 
 
-def test_papers_go_to_object_storage_when_a_bucket_is_named(tmp_path):
+OPERATOR_VARIABLES = [
+    "DATABASE_URL",
+    "DATABASE_URL_FILE",
+    "DATABASE_REPLICA_URL",
+    "SECRET_KEY",
+    "SECRET_KEY_FILE",
+    "MEDIA_ROOT",
+    "STORAGE_BUCKET",
+    "STORAGE_ENDPOINT_URL",
+    "STORAGE_REGION",
+    "STORAGE_ACCESS_KEY_ID",
+    "STORAGE_SECRET_ACCESS_KEY",
+    "STORAGE_SECRET_ACCESS_KEY_FILE",
+    "STORAGE_PREFIX",
+]
+
+
+def settings_from(monkeypatch, **env: str) -> dict:
+    """The settings module as it reads this environment, run afresh."""
+    for name in OPERATOR_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "assurance" / "settings.py"))
+
+
+def test_papers_go_to_object_storage_when_a_bucket_is_named(monkeypatch, tmp_path):
+    from django.utils.module_loading import import_string
+
     (tmp_path / "secret").write_text("a-secret-access-key\n")
-    env = {
-        "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
-        "STORAGE_BUCKET": "opcc-papers",
-        "STORAGE_ENDPOINT_URL": "https://objects.example.org",
-        "STORAGE_REGION": "eu-west-2",
-        "STORAGE_ACCESS_KEY_ID": "an-access-key",
-        "STORAGE_SECRET_ACCESS_KEY_FILE": str(tmp_path / "secret"),
-        "STORAGE_PREFIX": "assurance",
-    }
-    probe = (
-        "import json, django; django.setup();"
-        "from django.core.files.storage import storages; s = storages['default'];"
-        "print(json.dumps([type(s).__name__, s.bucket_name, s.endpoint_url, s.region_name,"
-        " s.secret_key, s.location, s.default_acl, s.file_overwrite,"
-        " s.url('papers/p.pdf').startswith('https://objects.example.org/opcc-papers/assurance/papers/p.pdf?')]))"
+    found = settings_from(
+        monkeypatch,
+        STORAGE_BUCKET="opcc-papers",
+        STORAGE_ENDPOINT_URL="https://objects.example.org",
+        STORAGE_REGION="eu-west-2",
+        STORAGE_ACCESS_KEY_ID="an-access-key",
+        STORAGE_SECRET_ACCESS_KEY_FILE=str(tmp_path / "secret"),
+        STORAGE_PREFIX="assurance",
     )
-    assert json.loads(run_python(probe, env)) == [
-        "S3Storage",
+    default = found["STORAGES"]["default"]
+    storage = import_string(default["BACKEND"])(**default["OPTIONS"])
+    assert type(storage).__name__ == "S3Storage"
+    assert (storage.bucket_name, storage.endpoint_url, storage.region_name) == (
         "opcc-papers",
         "https://objects.example.org",
         "eu-west-2",
-        "a-secret-access-key",
-        "assurance",
-        "private",
-        False,
-        True,
-    ]
-
-
-def test_without_a_bucket_papers_are_files_under_media_root(tmp_path):
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "MEDIA_ROOT": str(tmp_path / "media")}
-    probe = (
-        "import json, django; django.setup();"
-        "from django.core.files.storage import storages; s = storages['default'];"
-        "print(json.dumps([type(s).__name__, str(s.location)]))"
     )
-    assert json.loads(run_python(probe, env)) == ["FileSystemStorage", str(tmp_path / "media")]
+    assert (storage.access_key, storage.secret_key) == ("an-access-key", "a-secret-access-key")
+    assert (storage.location, storage.default_acl, storage.file_overwrite) == ("assurance", "private", False)
+    # Papers are private: their addresses are signed and expire.
+    url = storage.url("papers/paper.pdf")
+    assert url.startswith("https://objects.example.org/opcc-papers/assurance/papers/paper.pdf?")
+    assert "Signature=" in url or "X-Amz-Signature=" in url
 
 
-def test_the_database_url_and_secret_key_can_come_from_files(tmp_path):
+def test_without_a_bucket_papers_are_files_under_media_root(monkeypatch, tmp_path):
+    found = settings_from(monkeypatch, MEDIA_ROOT=str(tmp_path / "media"))
+    assert found["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert found["MEDIA_ROOT"] == tmp_path / "media"
+
+
+def test_the_database_url_and_secret_key_can_come_from_files(monkeypatch, tmp_path):
     (tmp_path / "url").write_text(f"sqlite:///{tmp_path}/from-file.sqlite3\n")
     (tmp_path / "key").write_text("k" * 60 + "\n")
-    env = {
-        "DATABASE_URL_FILE": str(tmp_path / "url"),
-        "SECRET_KEY_FILE": str(tmp_path / "key"),
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "assurance.example.org",
-    }
-    probe = (
-        "import json, django; django.setup(); from django.conf import settings;"
-        "print(json.dumps([str(settings.DATABASES['default']['NAME']), settings.SECRET_KEY == 'k' * 60]))"
+    found = settings_from(
+        monkeypatch, DATABASE_URL_FILE=str(tmp_path / "url"), SECRET_KEY_FILE=str(tmp_path / "key")
     )
-    assert json.loads(run_python(probe, env)) == [f"{tmp_path}/from-file.sqlite3", True]
+    assert str(found["DATABASES"]["default"]["NAME"]) == f"{tmp_path}/from-file.sqlite3"
+    assert found["SECRET_KEY"] == "k" * 60

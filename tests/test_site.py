@@ -161,3 +161,34 @@ def test_every_demo_role_signs_in_and_sees_its_navigation(client, db, settings, 
     assert response.status_code == 200 and "Sign out" in page
     assert ("Recent changes" in page) == (username != "panel")
     assert ("Administration" in page) == (username == "admin")
+
+
+@pytest.mark.parametrize("url", ["/sign-in/", "/no-such-page/", "/accessibility/"])
+def test_every_footer_links_to_the_accessibility_statement(client, db, url):
+    page = client.get(url).content.decode()
+    footer = page[page.index("<footer") :]
+    assert f'href="{reverse("accessibility")}"' in footer
+
+
+def test_the_500_page_links_to_the_accessibility_statement_too():
+    from django.template import loader
+
+    page = loader.get_template("errors/500.html").render({"site_name": "Assurance"})
+    assert 'href="/accessibility/"' in page[page.index("<footer") :]
+
+
+def test_the_accessibility_statement_says_what_public_sector_statements_say(client, db, settings):
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "accessibility@opcc.example.org"
+    page = client.get(reverse("accessibility")).content.decode()
+    for heading in (
+        "How accessible this service is",
+        "Feedback and contact information",
+        "Reporting accessibility problems with this service",
+        "Enforcement procedure",
+        "Compliance status",
+        "Non-accessible content",
+        "Preparation of this accessibility statement",
+    ):
+        assert heading in page
+    assert "Web Content Accessibility Guidelines version 2.2" in page and "Equality Advisory" in page
+    assert 'href="mailto:accessibility@opcc.example.org"' in page

@@ -28,10 +28,13 @@ ENDED_BECAUSE = "assurance_session_ended"
 # The last request is written to the session at most this often, not on every request.
 LAST_SEEN_RESOLUTION = 60
 
-ENDED_MESSAGES = {
-    "idle": "You were signed out because you did nothing for 30 minutes. Sign in again to continue.",
-    "lifetime": "You were signed out because you signed in 12 hours ago. Sign in again to continue.",
-}
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 @receiver(user_logged_in, dispatch_uid="assurance.sessions.signed_in")
@@ -87,7 +90,14 @@ class SessionLimitsMiddleware:
 
 def ended_message(request: HttpRequest) -> str | None:
     """Why the visitor was signed out, once."""
-    return ENDED_MESSAGES.get(request.session.pop(ENDED_BECAUSE, ""))
+    reason = request.session.pop(ENDED_BECAUSE, "")
+    if reason == "idle":
+        idle = _duration(settings.SESSION_IDLE_TIMEOUT)
+        return f"You were signed out because you did nothing for {idle}. Sign in again to continue."
+    if reason == "lifetime":
+        lifetime = _duration(settings.SESSION_COOKIE_AGE)
+        return f"You were signed out because you signed in {lifetime} ago. Sign in again to continue."
+    return None
 
 
 def end_sessions_of(user: Any) -> int:

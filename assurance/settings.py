@@ -194,6 +194,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # A session lasts 12 hours from signing in, whatever happens; staff are signed out after
 # 30 minutes without a request (assurance/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_LIFETIME_SECONDS", 12 * 60 * 60))
+# Closing the browser ends the session too: offices share computers.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60))
 
 # Sign-in throttling (django-axes): five wrong passwords for one username, or from one

@@ -133,3 +133,14 @@ def test_the_database_url_and_secret_key_can_come_from_files(monkeypatch, tmp_pa
     )
     assert str(found["DATABASES"]["default"]["NAME"]) == f"{tmp_path}/from-file.sqlite3"
     assert found["SECRET_KEY"] == "k" * 60
+
+
+def test_the_readme_documents_every_environment_variable_the_settings_read():
+    import re
+
+    source = (ROOT / "assurance" / "settings.py").read_text()
+    names = set(re.findall(r'(?:envbool|envsecret|envlist|os\.environ\.get)\("([A-Z_]+)"', source))
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("## Environment variables") : readme.index("## Backups and restore")]
+    assert len(names) > 20
+    assert sorted(name for name in names if f"`{name}" not in table) == []

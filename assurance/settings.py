@@ -129,7 +129,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Races the form checks could not see (a unique record saved meanwhile) answer 409.
+    # Writes the database refuses after the form's checks passed (a race, a trigger) answer 409.
     "assurance.security.DatabaseConflictMiddleware",
     "assurance.security.NoStoreMiddleware",
     # Staff who have not yet given their one-time code reach nothing but the code step.
@@ -191,7 +191,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# A session lasts 12 hours from signing in, whatever happens; staff are signed out after
+# A session lasts at most 12 hours from signing in, however busy; staff are signed out after
 # 30 minutes without a request (assurance/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_LIFETIME_SECONDS", 12 * 60 * 60))
 # Closing the browser ends the session too: offices share computers.

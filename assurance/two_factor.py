@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
+from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -43,8 +43,10 @@ def needs_second_factor(user: Any) -> bool:
     return has_access(user, Access.EDIT)
 
 
-def has_device(user: Any) -> bool:
-    return any(True for _ in devices_for_user(user, confirmed=True))
+def has_app(user: Any) -> bool:
+    """Whether the user has an authenticator app set up. Recovery codes alone do not count:
+    once an administrator removes a lost app, its owner sets up a new one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def second_factor_step(view: Any) -> Any:
@@ -73,7 +75,7 @@ class TwoFactorMiddleware:
         in_admin = bool(match and "admin" in match.namespaces)
         if not in_admin and declared_access(view_func) is Access.ANYONE:
             return None
-        step = "two_factor_verify" if has_device(user) else "two_factor_setup"
+        step = "two_factor_verify" if has_app(user) else "two_factor_setup"
         return redirect_to_login(request.get_full_path(), reverse(step))
 
 
@@ -94,7 +96,6 @@ class CodeForm(Form):
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
-                "inputmode": "numeric",
                 "spellcheck": "false",
                 "class": "govuk-input govuk-input--width-10",
             }
@@ -148,7 +149,7 @@ def show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
 def setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code (or type the key), then enter a code."""
     user: Any = request.user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if has_app(user):
         messages.info(request, "Your authenticator app is already set up.")
         return redirect("two_factor_verify" if not user.is_verified() else "two_factor")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -181,7 +182,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     """The second sign-in step: a code from the app, or a recovery code."""
     user: Any = request.user
-    if not has_device(user):
+    if not has_app(user):
         return redirect_to_login(_next_url(request), reverse("two_factor_setup"))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +211,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     recovery = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()
     context = {
-        "app_set_up": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "app_set_up": has_app(user),
         "codes_left": recovery.token_set.count() if recovery else 0,
         "required": settings.OTP_REQUIRED and needs_second_factor(user),
     }

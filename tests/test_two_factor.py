@@ -172,8 +172,11 @@ def test_the_admin_asks_for_the_second_factor_too(db):
 
 
 def test_an_administrator_resets_a_lost_app_and_the_user_sets_up_a_new_one(db):
+    from assurance.two_factor import make_recovery_codes
+
     editor = make_user(Role.EDITOR)
     device = confirmed_device(editor)
+    make_recovery_codes(editor)
     admin = make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
     admin_client, _ = sign_in(admin)
     admin_device = confirmed_device(admin)

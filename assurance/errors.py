@@ -28,6 +28,12 @@ def permission_denied(request, exception=None):
     return render_error(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without its security token: usually a page left open across a sign-out."""
+    log_event("csrf_failure", request=request, reason=reason)
+    return render_error(request, "errors/csrf.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render_error(request, "errors/404.html", status=404)
 

@@ -191,6 +191,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CSRF_FAILURE_VIEW = "assurance.errors.csrf_failure"
 # A session lasts at most 12 hours from signing in, however busy; staff are signed out after
 # 30 minutes without a request (assurance/sessions.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_LIFETIME_SECONDS", 12 * 60 * 60))

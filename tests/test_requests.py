@@ -132,3 +132,11 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False, timeout=60
     )
     assert result.stdout.strip() == "503 database unavailable", result.stderr[-2000:]
+
+
+def test_a_form_sent_without_its_security_token_gets_a_written_403(db, caplog):
+    caplog.set_level("INFO", logger="assurance.security")
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
+    assert any('"csrf_failure"' in r.getMessage() for r in caplog.records)

@@ -156,7 +156,7 @@ def test_the_documented_production_set_up_serves_pages_papers_and_static_files(p
     static_root = Path(production["STATIC_ROOT"])
     assert not (static_root / "src").exists() and not list(static_root.rglob("*.scss"))
     assert not list(static_root.rglob("package*.json"))
-    # `check --deploy` with these settings: tests/test_site.py.
+    assert "no issues" in run(production, "check", "--deploy", "--fail-level", "WARNING")
     administrator = production | {"DJANGO_SUPERUSER_PASSWORD": "violet-harbour-ledger-41"}
     run(
         administrator,

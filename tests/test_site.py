@@ -18,13 +18,15 @@ def test_models_and_migrations_agree(db):
     assert "No changes detected" in out.getvalue()
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path):
+def test_check_deploy_notices_static_files_that_were_not_collected(tmp_path):
+    """Clean once they are: tests/test_production.py runs it after collectstatic."""
     env = {
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "a-long-random-production-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "assurance.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
+        "STATIC_ROOT": str(tmp_path / "static"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -33,8 +35,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         text=True,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "assurance.E002" in output and "collectstatic" in output
+    # Nothing else: every other production setting passes.
+    assert "1 issue" in output, output
 
 
 def test_production_refuses_to_start_without_a_secret_key():

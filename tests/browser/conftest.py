@@ -2,6 +2,7 @@
 
 import shutil
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -43,6 +44,9 @@ def browser():
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip("chromium and chromedriver are not installed")
     driver = make_browser(javascript=True)
+    # axe-core is in every page from its start, without sending it over for each page.
+    axe = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": axe})
     yield driver
     driver.quit()
 

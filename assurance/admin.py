@@ -8,10 +8,14 @@ applies; the bulk "delete selected" action is not offered.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 from simple_history.admin import SimpleHistoryAdmin
 
 from assurance.forms import VersionedFormMixin
 from assurance.models import AuditedModel, Membership, Organisation, ReportingPeriod
+from assurance.security import log_event
+from assurance.sessions import end_sessions_of
 from assurance.views import form_links
 from assurance.writes import record_create, record_update
 
@@ -104,3 +108,43 @@ register_audited(
     list_filter=["organisation", "role"],
     search_fields=["user__username", "user__first_name", "user__last_name"],
 )
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    """Users are deactivated, never deleted: the audit history keeps who made each change."""
+
+    list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
+    list_filter = ["is_active", "groups", "is_superuser"]
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "is_active" in form.base_fields:
+            form.base_fields["is_active"].help_text = (
+                "Users are deactivated, never deleted, so the history keeps their names. "
+                "Untick this to deactivate a user: they are signed out at once and cannot sign in."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            end_sessions_of(obj)
+            log_event("user_deactivated", request=request, deactivated=obj.get_username())
+
+    @admin.action(description="Deactivate the selected users (they are signed out at once)")
+    def deactivate(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            end_sessions_of(user)
+            log_event("user_deactivated", request=request, deactivated=user.get_username())
+        self.message_user(request, "The selected users are deactivated. Their history keeps their names.")

@@ -7,7 +7,11 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Assurance core"
 
     def ready(self):
+        from assurance import security, sessions  # noqa: F401 - their signal receivers
+
+        security.connect_lockout_signal()
         checks.register(check_every_view_declares_access, checks.Tags.security)
+        checks.register(check_static_files_are_collected, checks.Tags.staticfiles, deploy=True)
 
 
 def iter_patterns(patterns, prefix=""):
@@ -39,3 +43,22 @@ def check_every_view_declares_access(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+def check_static_files_are_collected(app_configs, **kwargs):
+    """With hashed static files every page needs the manifest that collectstatic writes."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    manifest_name = getattr(staticfiles_storage, "manifest_name", None)
+    if manifest_name is None or (Path(settings.STATIC_ROOT) / manifest_name).is_file():
+        return []
+    return [
+        checks.Error(
+            f"No static files manifest in STATIC_ROOT ({settings.STATIC_ROOT}): every page would fail",
+            hint="Run `python manage.py collectstatic --no-input` with these settings first.",
+            id="assurance.E002",
+        )
+    ]

@@ -24,6 +24,7 @@ def site(request):
         nav.append({"title": "Administration", "url": reverse("admin:index"), "key": "admin"})
     return {
         "site_name": settings.SITE_NAME,
+        "accessibility_contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
         "nav_items": nav,
         "user_roles": sorted(roles_of(user)),
         "is_staff_user": staff,

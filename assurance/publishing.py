@@ -21,6 +21,7 @@ from assurance.models import (
     Withdrawal,
 )
 from assurance.scope import Scope
+from assurance.security import log_publication
 from assurance.writes import record_create
 
 DEFAULT_REPORT = {
@@ -194,6 +195,7 @@ def publication_publish(
     )
     Paper.objects.create(publication=publication)
     transaction.on_commit(lambda: enqueue_paper(publication.pk))
+    transaction.on_commit(lambda: log_publication(publication, by=by))
     return publication
 
 
@@ -231,7 +233,9 @@ def publication_withdraw(*, publication: Publication, by, reason: str) -> Withdr
     withdrawal = Withdrawal(
         publication=publication, withdrawn_by=by, withdrawn_at=timezone.now(), reason=reason.strip()
     )
-    return record_create(instance=withdrawal, by=by, reason=reason.strip())
+    record_create(instance=withdrawal, by=by, reason=reason.strip())
+    transaction.on_commit(lambda: log_publication(publication, by=by, action="withdrawn"))
+    return withdrawal
 
 
 def publications_holding(record_ref: str):

@@ -131,7 +131,8 @@ class ScopeForm(Form):
 
     def _field(self, name: str) -> ScopeChoiceField:
         field = self.fields[name]
-        assert isinstance(field, ScopeChoiceField)  # noqa: S101 - declared above
+        if not isinstance(field, ScopeChoiceField):
+            raise TypeError(f"{name} is not a scope choice")
         return field
 
 
@@ -156,7 +157,8 @@ class ScopeChoice:
     form: ScopeForm
 
     def scope(self, *, include_restricted: bool = False) -> Scope:
-        assert self.organisation is not None and self.period is not None  # noqa: S101 - caller's contract
+        if self.organisation is None or self.period is None:
+            raise ValueError("The page has no organisation or period to show")
         return Scope(self.organisation, self.period, include_restricted)
 
     @property
@@ -236,11 +238,10 @@ def choose_scope(
         raise BadScope(form)
     chosen_organisation: Organisation | None
     if chooses_organisation:
-        assert organisation_list is not None  # noqa: S101 - set above when choosing
         chosen_organisation = form.organisations.get(asked.get("organisation", ""))
-        if chosen_organisation is None:
+        if chosen_organisation is None and organisation_list:
             home = next((o for o in organisation_list if o.is_home), None)
-            chosen_organisation = home or (organisation_list[0] if organisation_list else None)
+            chosen_organisation = home or organisation_list[0]
     else:
         chosen_organisation = organisation if isinstance(organisation, Organisation) else None
     chosen_period = None

@@ -1,43 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assurance import dashboard_views, published_views, views
-from assurance.forms import GovukFormMixin
-from assurance.permissions import Access
-
-
-class SignInView(auth_views.LoginView):
-    access = Access.ANYONE
-    template_name = "registration/login.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # LoginView names the site after the request's host; the service has its own name.
-        context["site_name"] = settings.SITE_NAME
-        return context
-
-
-class SignOutView(auth_views.LogoutView):
-    access = Access.ANYONE
-
-
-class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
-    pass
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    access = Access.SIGNED_IN
-    template_name = "registration/password_change.html"
-    form_class = PasswordChangeForm
-
-
-class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
-    access = Access.SIGNED_IN
-    template_name = "registration/password_change_done.html"
-
+from assurance import dashboard_views, health, pages, published_views, two_factor, views
+from assurance.accounts import PasswordChangeDoneView, PasswordChangeView, SignInView, SignOutView
 
 PUBLISHED = "published/<slug:organisation>/<slug:period>/v<int:version>/"
 QUARTER = "dashboard/<slug:organisation>/<slug:period>/"
@@ -64,6 +29,16 @@ urlpatterns = [
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("account/password/", PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("sign-in/code/", two_factor.verify, name="two_factor_verify"),
+    path("account/two-factor/", two_factor.overview, name="two_factor"),
+    path("account/two-factor/set-up/", two_factor.setup, name="two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor.new_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("healthz", health.healthz, name="healthz"),
     path("history/<str:model>/<int:pk>/", views.history, name="history"),
     path("changes/", views.recent, name="recent_changes"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),

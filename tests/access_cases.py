@@ -15,6 +15,13 @@ CASES = {
     "password_change_done": Case(Access.SIGNED_IN),
     "history": Case(Access.EDIT, kwargs=_history_of_an_organisation),
     "recent_changes": Case(Access.EDIT),
+    "accessibility": Case(Access.ANYONE),
+    "healthz": Case(Access.ANYONE),
+    # Without an app set up yet, the code step sends people to set one up.
+    "two_factor_verify": Case(Access.SIGNED_IN, ok_status=302),
+    "two_factor": Case(Access.SIGNED_IN),
+    "two_factor_setup": Case(Access.SIGNED_IN),
+    "two_factor_recovery_codes": Case(Access.SIGNED_IN, post_only=True),
 }
 CASES |= {
     "organisation_list": Case(Access.ADMIN),

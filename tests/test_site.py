@@ -18,13 +18,15 @@ def test_models_and_migrations_agree(db):
     assert "No changes detected" in out.getvalue()
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path):
+def test_check_deploy_notices_static_files_that_were_not_collected(tmp_path):
+    """Clean once they are: tests/test_production.py runs it after collectstatic."""
     env = {
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "a-long-random-production-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "assurance.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
+        "STATIC_ROOT": str(tmp_path / "static"),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -33,8 +35,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         text=True,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "assurance.E002" in output and "collectstatic" in output
+    # Nothing else: every other production setting passes.
+    assert "1 issue" in output, output
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -117,9 +122,43 @@ def test_load_demo_refuses_with_debug_off_unless_forced(db, settings):
         call_command("load_demo", stdout=StringIO())
 
 
-@pytest.mark.parametrize("username", ["editor", "publisher", "panel", "admin"])
-def test_every_demo_role_signs_in_and_sees_its_navigation(client, db, username):
+def test_forced_demo_data_with_debug_off_has_users_who_cannot_sign_in(client, db, settings):
+    from django.contrib.auth import get_user_model
+
+    from assurance.demo import DEMO_PASSWORD
+
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    assert "cannot sign in" in out.getvalue() and DEMO_PASSWORD not in out.getvalue()
+    for username in ("editor", "publisher", "panel", "admin"):
+        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 200 and "_auth_user_id" not in client.session, username
+        assert not get_user_model().objects.get(username=username).has_usable_password()
+
+    # Once an administrator sets a password, loading the demo again leaves it alone.
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("violet-harbour-ledger-41")
+    admin.save()
     call_command("load_demo", force=True, stdout=StringIO())
+    admin.refresh_from_db()
+    assert admin.check_password("violet-harbour-ledger-41")
+
+
+def test_demo_users_loaded_under_debug_lose_the_demo_password_when_forced_in_production(db, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    settings.DEBUG = False
+    call_command("load_demo", force=True, stdout=StringIO())
+    assert not get_user_model().objects.get(username="admin").has_usable_password()
+
+
+@pytest.mark.parametrize("username", ["editor", "publisher", "panel", "admin"])
+def test_every_demo_role_signs_in_and_sees_its_navigation(client, db, settings, username):
+    settings.DEBUG = True  # the demo, as `make run` serves it
+    call_command("load_demo", stdout=StringIO())
     from assurance.demo import DEMO_PASSWORD
 
     response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True)
@@ -127,3 +166,34 @@ def test_every_demo_role_signs_in_and_sees_its_navigation(client, db, username):
     assert response.status_code == 200 and "Sign out" in page
     assert ("Recent changes" in page) == (username != "panel")
     assert ("Administration" in page) == (username == "admin")
+
+
+@pytest.mark.parametrize("url", ["/sign-in/", "/no-such-page/", "/accessibility/"])
+def test_every_footer_links_to_the_accessibility_statement(client, db, url):
+    page = client.get(url).content.decode()
+    footer = page[page.index("<footer") :]
+    assert f'href="{reverse("accessibility")}"' in footer
+
+
+def test_the_500_page_links_to_the_accessibility_statement_too():
+    from django.template import loader
+
+    page = loader.get_template("errors/500.html").render({"site_name": "Assurance"})
+    assert 'href="/accessibility/"' in page[page.index("<footer") :]
+
+
+def test_the_accessibility_statement_says_what_public_sector_statements_say(client, db, settings):
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "accessibility@opcc.example.org"
+    page = client.get(reverse("accessibility")).content.decode()
+    for heading in (
+        "How accessible this service is",
+        "Feedback and contact information",
+        "Reporting accessibility problems with this service",
+        "Enforcement procedure",
+        "Compliance status",
+        "Non-accessible content",
+        "Preparation of this accessibility statement",
+    ):
+        assert heading in page
+    assert "Web Content Accessibility Guidelines version 2.2" in page and "Equality Advisory" in page
+    assert 'href="mailto:accessibility@opcc.example.org"' in page

@@ -17,7 +17,8 @@ from assurance.models import AuditedModel, Membership, Organisation, ReportingPe
 from assurance.permissions import Role
 from assurance.writes import Links, RecordWrite, record_upsert, records_save
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - documented demo sign-in, refused in production
+# The documented demo sign-in; with DEBUG off the demo users get unusable passwords instead.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105
 
 
 DEMO_REASON = "Demo data"
@@ -82,7 +83,7 @@ class DemoContext:
         self.log.append(message)
 
 
-def load_core(*, scale: int) -> DemoContext:
+def load_core(*, scale: int, usable_passwords: bool = True) -> DemoContext:
     data = read_yaml(Path(__file__).with_name("core.yaml"))
     organisations = {}
     for row in data["organisations"]:
@@ -127,7 +128,10 @@ def load_core(*, scale: int) -> DemoContext:
             username=row["username"],
             defaults={"first_name": row["first_name"], "last_name": row["last_name"]},
         )
-        if created:
+        if not usable_passwords and (created or user.check_password(DEMO_PASSWORD)):
+            # A published password must not open a real service: an administrator sets one.
+            user.set_unusable_password()
+        elif created:
             user.set_password(DEMO_PASSWORD)
         user.is_staff = row["role"] == Role.ADMINISTRATOR
         user.is_superuser = row["role"] == Role.ADMINISTRATOR
@@ -145,9 +149,12 @@ def load_core(*, scale: int) -> DemoContext:
 
 
 @transaction.atomic
-def load_demo(*, scale: int = 1) -> DemoContext:
-    """Everything the demo needs, the core first and then each area in order."""
-    context = load_core(scale=scale)
+def load_demo(*, scale: int = 1, usable_passwords: bool = True) -> DemoContext:
+    """Everything the demo needs, the core first and then each area in order.
+
+    Without usable passwords the demo users exist (their names are in the records and the
+    history) but cannot sign in until an administrator sets their passwords."""
+    context = load_core(scale=scale, usable_passwords=usable_passwords)
     for area in registry.areas():
         area.load_demo(context)
         context.say(f"Loaded {area.title}")

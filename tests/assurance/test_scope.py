@@ -65,7 +65,7 @@ def test_absent_or_empty_choices_show_the_default(
 
 
 @pytest.mark.parametrize(("name", "kwargs", "kind", "chooses_organisation"), [p for p in PAGES if p[3]])
-@pytest.mark.parametrize("bad", ["nowhere", "testshire-police", "a" * 500, "x\x00y", "<script>"])
+@pytest.mark.parametrize("bad", ["nowhere", "testshire-police", "a" * 500, "<script>"])
 def test_an_organisation_not_on_offer_is_the_same_written_400(
     editor_client, home, name, kwargs, kind, chooses_organisation, bad
 ):

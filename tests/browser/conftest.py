@@ -2,6 +2,7 @@
 
 import shutil
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -43,6 +44,9 @@ def browser():
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip("chromium and chromedriver are not installed")
     driver = make_browser(javascript=True)
+    # axe-core is in every page from its start, without sending it over for each page.
+    axe = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": axe})
     yield driver
     driver.quit()
 
@@ -59,7 +63,9 @@ def browser_without_js():
 @pytest.fixture
 def demo(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", force=True, stdout=StringIO())
+    settings.DEBUG = True  # the demo as `make run` loads it: its users sign in
+    call_command("load_demo", stdout=StringIO())
+    settings.DEBUG = False
 
 
 def sign_in(driver, live_server, username: str) -> None:

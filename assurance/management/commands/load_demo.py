@@ -25,11 +25,18 @@ class Command(BaseCommand):
         if if_empty and Organisation.objects.exists():
             self.stdout.write("The database already has data: demo data not loaded again.")
         else:
-            context = load_demo(scale=scale)
+            context = load_demo(scale=scale, usable_passwords=settings.DEBUG)
             for line in context.log:
                 self.stdout.write(line)
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded (scale {scale})."))
-        self.stdout.write(
-            "Demo sign-ins (demo use only): editor, publisher, panel and admin; "
-            f"password for all: {DEMO_PASSWORD}"
-        )
+        if settings.DEBUG:
+            self.stdout.write(
+                "Demo sign-ins (demo use only): editor, publisher, panel and admin; "
+                f"password for all: {DEMO_PASSWORD}"
+            )
+        else:
+            self.stdout.write(
+                "DEBUG is off, so the demo users (editor, publisher, panel and admin) cannot sign in: "
+                "their passwords are unusable until an administrator sets new ones "
+                "(Administration, Users, the user, ‘Set password’)."
+            )

@@ -1,7 +1,7 @@
 """The risk registers' entry in the registry, and the panels they show on commitment and
 oversight body pages."""
 
-from assurance.registry import Area, Finding, Panel, Scope, register
+from assurance.registry import Area, Panel, register
 from risks import dashboard, selectors
 from risks.demo import load_demo
 
@@ -15,14 +15,9 @@ class RisksArea(Area):
     appendix_template = "risks/appendix.html"
     appendix_title = "Strategic risk registers"
 
-    def snapshot(self, scope: Scope) -> dict:
-        return dashboard.snapshot(scope=scope)
-
-    def checks(self, scope: Scope) -> list[Finding]:
-        return dashboard.checks(scope=scope)
-
-    def load_demo(self, context) -> None:
-        load_demo(context=context)
+    snapshot = staticmethod(dashboard.snapshot)
+    checks = staticmethod(dashboard.checks)
+    load_demo = staticmethod(load_demo)
 
     def panels(self) -> list[Panel]:
         return [

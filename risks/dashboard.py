@@ -93,7 +93,7 @@ def _row(risk: Risk, review, matrix: RiskMatrix, day: datetime.date) -> dict:
     }
 
 
-def snapshot(*, scope: Scope) -> dict:
+def snapshot(scope: Scope) -> dict:
     """The registers in scope as at the quarter's end: a heat map of residual scores, the
     highest risks with their latest review, and every risk for the appendix. Ten queries."""
     organisation, period = scope.organisation, scope.period
@@ -160,7 +160,7 @@ def _refs(rows: list[dict]) -> str:
     return ", ".join(f"{r['register']} {r['ref']}" for r in rows)
 
 
-def checks(*, scope: Scope) -> list[Finding]:
+def checks(scope: Scope) -> list[Finding]:
     """Before publishing: a Red risk with no further action still to do (an error); overdue
     reviews, open risks with no owner and risks not reviewed in the quarter (warnings)."""
     data = snapshot(scope=scope)

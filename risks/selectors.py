@@ -82,7 +82,8 @@ def heat_map_grid(
                 }
             )
         rows.append({"likelihood": likelihood, "cells": cells})
-    return {"size": size, "rows": rows, "total": sum(counts.values())}
+    heads = "|".join(["Likelihood", *(f"#Impact {i}" for i in range(1, size + 1))])
+    return {"size": size, "rows": rows, "total": sum(counts.values()), "heads": heads}
 
 
 def grid_counts(queryset, likelihood: str, impact: str) -> dict[tuple[int, int], int]:

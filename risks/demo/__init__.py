@@ -168,7 +168,7 @@ def _load_for(owner: Organisation, data: dict) -> None:
             _risk(register, row, spec, (matrix, categories, commitments, bodies, data["review_dates"]))
 
 
-def load_demo(*, context: DemoContext) -> None:
+def load_demo(context: DemoContext) -> None:
     data = read_yaml(HERE / "registers.yaml")
     for owner in context.owners:
         _load_for(owner, data)

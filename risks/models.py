@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, When
 from django.db.models.functions import Length, Lower
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -306,10 +306,11 @@ class RiskQuerySet(VisibilityQuerySet):
         """Open and tolerated risks: those still managed."""
         return self.exclude(status=RiskStatus.CLOSED)
 
-    def with_scores(self):
-        return self.annotate(
-            residual_score=F("residual_likelihood") * F("residual_impact"),
-            inherent_score=F("inherent_likelihood") * F("inherent_impact"),
+    def by_residual_score(self):
+        """Highest residual score first, computed in the database so pages sort before they slice."""
+        closed_last = Case(When(status=RiskStatus.CLOSED, then=1), default=0, output_field=IntegerField())
+        return self.annotate(residual_product=F("residual_likelihood") * F("residual_impact")).order_by(
+            closed_last, "-residual_product", "register__name", Length("ref"), "ref"
         )
 
     def review_overdue(self, today: datetime.date):

@@ -88,10 +88,8 @@ class RiskListView(ScopedViewMixin, ObjectListView):
         if organisation is None:
             return Risk.objects.none()
         risks = selectors.register_risks(organisation, user=self.request.user)
-        return (
-            selectors.with_latest_review(risks.with_scores())
-            .select_related("register__owner", "category")
-            .order_by("status", "-residual_score", "register__name", "ref")
+        return selectors.with_latest_review(risks.by_residual_score()).select_related(
+            "register__owner", "category"
         )
 
     def export_queryset(self, queryset):
@@ -107,6 +105,9 @@ class RiskListView(ScopedViewMixin, ObjectListView):
         return context
 
 
+GRID_FILTERS = ("residual_likelihood", "residual_impact", "inherent_likelihood", "inherent_impact")
+
+
 @require_GET
 @access(Access.EDIT)
 def heat_map(request):
@@ -117,10 +118,13 @@ def heat_map(request):
     data = request.GET.copy()
     if not data.get("status"):
         data["status"] = CURRENT
-    for name in ("residual_likelihood", "residual_impact", "inherent_likelihood", "inherent_impact", "page"):
+    for name in (*GRID_FILTERS, "page"):
         data.pop(name, None)
     base = selectors.register_risks(organisation, user=request.user) if organisation else Risk.objects.none()
     filterset = RiskFilter(data, queryset=base, request=request, scope=choice)
+    for name in GRID_FILTERS:
+        # The grid is laid out by these: each cell's link sets them.
+        del filterset.filters[name]
     context = {
         "scope_form": choice.form,
         "organisation": organisation,

@@ -305,7 +305,7 @@ class RiskMatrixForm(VersionedModelForm):
             band = bands[i] if i < len(bands) else None
             n = i + 1
             self.fields[f"band_{i}_from"] = forms.IntegerField(
-                label=f"Band {n}: lowest score", required=False, min_value=1, max_value=25, widget=SCORE_INPUT
+                label=f"Band {n}: lowest score", required=False, min_value=1, widget=SCORE_INPUT
             )
             self.fields[f"band_{i}_name"] = forms.CharField(
                 label=f"Band {n}: name", required=False, max_length=40

@@ -21,20 +21,11 @@ class RisksArea(Area):
 
     def panels(self) -> list[Panel]:
         return [
-            Panel(
-                on="delivery_plans.commitment",
-                title="Risks",
-                template="risks/panels/risks.html",
-                records=selectors.risks_bearing_on,
-                order=40,
-            ),
-            Panel(
-                on="meetings.oversightbody",
-                title="Risks overseen",
-                template="risks/panels/risks.html",
-                records=selectors.risks_overseen_by,
-                order=40,
-            ),
+            Panel(on=on, title=title, template="risks/panels/risks.html", records=records, order=40)
+            for on, title, records in (
+                ("delivery_plans.commitment", "Risks", selectors.risks_bearing_on),
+                ("meetings.oversightbody", "Risks overseen", selectors.risks_overseen_by),
+            )
         ]
 
 

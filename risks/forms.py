@@ -244,6 +244,8 @@ class RiskReviewForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         risk = self.instance.risk
+        if risk.status == Risk.Status.CLOSED and self.instance.pk is None:
+            self.add_error(None, "This risk is closed: reopen it (edit its status) before reviewing it again")
         check_score(self, "likelihood", self.matrix, "Likelihood")
         check_score(self, "impact", self.matrix, "Impact")
         not_after_today(self, "date", "The review date")

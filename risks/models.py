@@ -86,6 +86,11 @@ def describe_bands(bands: list[Band]) -> str:
     return "; ".join(f"{b.lowest_score}+ {b.name} ({Rag(b.rag).label})" for b in bands)
 
 
+def unique_ignoring_case(field: str, within: str, *, name: str, message: str) -> models.UniqueConstraint:
+    """Values differing only in capitals are one to a reader: 'Finance' and 'finance'."""
+    return models.UniqueConstraint(Lower(field), within, name=name, violation_error_message=message)
+
+
 class RiskMatrixQuerySet(AuditedQuerySet):
     def of(self, organisation: Organisation) -> "RiskMatrix":
         """The organisation's matrix with its bands (two queries); the default 5 × 5 matrix,
@@ -222,11 +227,11 @@ class RiskCategory(AuditedModel):
         verbose_name = "risk category"
         verbose_name_plural = "risk categories"
         constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
+            unique_ignoring_case(
+                "name",
                 "organisation",
                 name="risks_riskcategory_unique_name_ci",
-                violation_error_message="This organisation already has a category with this name.",
+                message="This organisation already has a category with this name.",
             )
         ]
 
@@ -273,11 +278,11 @@ class RiskRegister(AuditedModel):
         ordering = ["owner", "order", "name"]
         verbose_name = "risk register"
         constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
+            unique_ignoring_case(
+                "name",
                 "owner",
                 name="risks_riskregister_unique_name_ci",
-                violation_error_message="This organisation already has a register with this name.",
+                message="This organisation already has a register with this name.",
             )
         ]
 
@@ -385,11 +390,11 @@ class Risk(VisibilityModel, AuditedModel):
         ordering = ["register", Length("ref"), "ref"]
         constraints = [
             *VisibilityModel.Meta.constraints,
-            models.UniqueConstraint(
-                Lower("ref"),
+            unique_ignoring_case(
+                "ref",
                 "register",
                 name="risks_risk_unique_ref_ci",
-                violation_error_message="This register already has a risk with this ref.",
+                message="This register already has a risk with this ref.",
             ),
             models.CheckConstraint(
                 condition=score_range(

@@ -209,6 +209,13 @@ def test_closing_a_risk_needs_a_closing_note(editor_client):
     assert not risk.review_overdue  # a closed risk is never overdue
 
 
+def test_a_closed_risk_is_not_reviewed_again(editor_client):
+    risk = make_risk(status="closed", closed_on=datetime.date(2016, 9, 1), closing_note="Mitigated")
+    response = editor_client.post(reverse("risks:review_create", args=[risk.pk]), review_data(risk))
+    assert "This risk is closed" in response.content.decode()
+    assert not RiskReview.objects.exists()
+
+
 def test_a_risk_cannot_close_before_it_was_raised(editor_client):
     risk = make_risk()
     response = editor_client.post(

@@ -5,6 +5,7 @@ review and close a risk, an organisation's risk matrix, and import."""
 import datetime
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -45,8 +46,6 @@ class RegisterListView(ScopedViewMixin, AccessMixin, ListView):
     scope_period = None
 
     def get_queryset(self):
-        from django.db.models import Count, Q
-
         organisation = self.scope_choice.organisation
         if organisation is None:
             return RiskRegister.objects.none()

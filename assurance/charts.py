@@ -112,3 +112,105 @@ def trend_svg(
         colour=LINE_COLOUR,
         dots=dots,
     )
+
+
+def _text_colour_on(fill: str) -> str:
+    """Black or white, whichever reads better on the fill (WCAG relative luminance)."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(fill[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    on_black = (luminance + 0.05) / 0.05
+    on_white = 1.05 / (luminance + 0.05)
+    return TEXT_COLOUR if on_black >= on_white else "#ffffff"
+
+
+def heat_map_svg(
+    *,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    cells: Sequence[Sequence[dict]],
+    row_title: str,
+    column_title: str,
+) -> SafeString:
+    """A grid of counts: `cells[r][c]` is {"count", "word", "rag", "url"} for row r (top first)
+    and column c. Each cell shows its count and its word (a band's name), so nothing rests on
+    colour; a cell with a url is a link.
+
+    The same counts and links are in the table the page puts beside it, so the picture is
+    hidden from screen readers and its links are left out of the keyboard order."""
+    cell_w, cell_h, left, top, bottom = 64, 48, 56, 8, 40
+    width, height = left + cell_w * len(columns), top + cell_h * len(rows) + bottom
+    parts = []
+    for r, row_label in enumerate(rows):
+        y = top + r * cell_h
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="13" text-anchor="end" dominant-baseline="middle">{}</text>',
+                left - 8,
+                y + cell_h / 2,
+                row_label,
+            )
+        )
+        for c, cell in enumerate(cells[r]):
+            x = left + c * cell_w
+            fill = RAG_FILLS.get(cell.get("rag") or Rag.NOT_RATED, RAG_FILLS[Rag.NOT_RATED])
+            ink = _text_colour_on(fill)
+            body = format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff" '
+                'stroke-width="2"></rect>'
+                '<text x="{}" y="{}" font-size="18" font-weight="bold" text-anchor="middle" '
+                'fill="{}">{}</text>'
+                '<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="{}">{}</text>',
+                x,
+                y,
+                cell_w,
+                cell_h,
+                fill,
+                x + cell_w / 2,
+                y + 24,
+                ink,
+                cell.get("count", 0),
+                x + cell_w / 2,
+                y + 40,
+                ink,
+                cell.get("word", ""),
+            )
+            if cell.get("url"):
+                body = format_html('<a href="{}" tabindex="-1">{}</a>', cell["url"], body)
+            parts.append(body)
+    for c, column_label in enumerate(columns):
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="13" text-anchor="middle">{}</text>',
+                left + c * cell_w + cell_w / 2,
+                top + len(rows) * cell_h + 16,
+                column_label,
+            )
+        )
+    parts.append(
+        format_html(
+            '<text x="{}" y="{}" font-size="13" text-anchor="middle">{}</text>',
+            left + cell_w * len(columns) / 2,
+            height - 4,
+            column_title,
+        )
+    )
+    parts.append(
+        format_html(
+            '<text x="12" y="{}" font-size="13" text-anchor="middle" transform="rotate(-90 12 {})">{}</text>',
+            top + cell_h * len(rows) / 2,
+            top + cell_h * len(rows) / 2,
+            row_title,
+        )
+    )
+    return format_html(
+        '<svg class="app-heat-map" width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true" '
+        'focusable="false" xmlns="http://www.w3.org/2000/svg">{parts}</svg>',
+        w=width,
+        h=height,
+        parts=_joined(parts),
+    )

@@ -305,3 +305,29 @@ def cover_sections(report: dict) -> list[dict]:
         {"number": n, "heading": heading, "kind": kind, "content": content}
         for n, (heading, kind, content) in enumerate(present, start=1)
     ]
+
+
+@register.simple_tag
+def heat_map(grid: dict, row_title: str = "Likelihood", column_title: str = "Impact", links: bool = False):
+    """A likelihood × impact grid of counts ({"rows": [{"likelihood", "cells": [{"count",
+    "level", "rag", "url", "impact"}]}]}, as a snapshot stores it) drawn as SVG; cells link only
+    when `links` is set (staff pages), never on published pages."""
+    rows = grid.get("rows", [])
+    return charts.heat_map_svg(
+        rows=[str(row["likelihood"]) for row in rows],
+        columns=[str(cell["impact"]) for cell in rows[0]["cells"]] if rows else [],
+        cells=[
+            [
+                {
+                    "count": cell["count"],
+                    "word": cell.get("level", ""),
+                    "rag": cell.get("rag", ""),
+                    "url": cell.get("url", "") if links else "",
+                }
+                for cell in row["cells"]
+            ]
+            for row in rows
+        ],
+        row_title=row_title,
+        column_title=column_title,
+    )

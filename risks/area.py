@@ -1,0 +1,32 @@
+"""The risk registers' entry in the registry, and the panels they show on commitment and
+oversight body pages."""
+
+from assurance.registry import Area, Panel, register
+from risks import dashboard, selectors
+from risks.demo import load_demo
+
+
+class RisksArea(Area):
+    key = "risks"
+    title = "Strategic risks"
+    order = 40
+    nav_url = "risks:list"
+    section_template = "risks/section.html"
+    appendix_template = "risks/appendix.html"
+    appendix_title = "Strategic risk registers"
+
+    snapshot = staticmethod(dashboard.snapshot)
+    checks = staticmethod(dashboard.checks)
+    load_demo = staticmethod(load_demo)
+
+    def panels(self) -> list[Panel]:
+        return [
+            Panel(on=on, title=title, template="risks/panels/risks.html", records=records, order=40)
+            for on, title, records in (
+                ("delivery_plans.commitment", "Risks", selectors.risks_bearing_on),
+                ("meetings.oversightbody", "Risks overseen", selectors.risks_overseen_by),
+            )
+        ]
+
+
+register(RisksArea())

@@ -1,0 +1,205 @@
+"""The risk registers' part of the governance dashboard: a JSON-safe snapshot of one OPCC's
+quarter as at its end (each risk as its latest review by then left it), and the checks
+before publishing. Restricted risks are left out unless the scope includes them."""
+
+import datetime
+from collections import Counter
+from dataclasses import asdict
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from assurance.models import RAG_SEVERITY, Rag
+from assurance.registry import Finding, Scope
+from assurance.text import cut_at_word
+from delivery_plans.models import Commitment
+from risks import selectors
+from risks.models import Risk, RiskAction, RiskMatrix, RiskStatus
+
+# How many risks the dashboard section lists: the appendix has every one.
+HIGHEST = 5
+
+
+def _status_at(risk: Risk, day: datetime.date) -> str:
+    if risk.closed_on is not None and risk.closed_on <= day:
+        return RiskStatus.CLOSED
+    return RiskStatus.OPEN if risk.status == RiskStatus.CLOSED else risk.status
+
+
+def _action(action: RiskAction, day: datetime.date) -> dict:
+    done = action.done_on is not None and action.done_on <= day
+    return {
+        "description": action.description,
+        "owner": action.owner_role,
+        "due_date": action.due_date.isoformat(),
+        "done": done,
+        "overdue": not done and action.due_date < day,
+    }
+
+
+def _row(risk: Risk, review, matrix: RiskMatrix, day: datetime.date) -> dict:
+    likelihood, impact = (
+        (review.likelihood, review.impact) if review else (risk.residual_likelihood, risk.residual_impact)
+    )
+    rating = matrix.rate(likelihood, impact)
+    status = _status_at(risk, day)
+    next_review = review.next_review_date if review else risk.next_review_due
+    controls, further = [], []
+    for action in risk.actions.all():
+        (controls if action.kind == action.Kind.CONTROL else further).append(_action(action, day))
+    return {
+        "id": risk.pk,
+        "register_id": risk.register_id,
+        "register": risk.register.name,
+        "ref": risk.ref,
+        "title": risk.title,
+        "owner": risk.owner_role,
+        "category": risk.category.name if risk.category else "",
+        "status": str(status),
+        "status_label": RiskStatus(status).label,
+        "closing_note": risk.closing_note if status == RiskStatus.CLOSED else "",
+        "inherent": {
+            "likelihood": risk.inherent_likelihood,
+            "impact": risk.inherent_impact,
+            "score": risk.inherent_score,
+        },
+        "residual": {"likelihood": likelihood, "impact": impact, "score": rating.score},
+        "rag": str(rating.rag),
+        "level": rating.level,
+        "target_score": risk.target_score,
+        "target_date": risk.target_date.isoformat() if risk.target_date else "",
+        "direction": review.direction if review else "",
+        "controls": controls,
+        "actions": further,
+        "review": {
+            "date": review.date.isoformat(),
+            "reviewer": review.reviewer,
+            "commentary": review.commentary,
+            "next": review.next_review_date.isoformat(),
+        }
+        if review
+        else None,
+        "next_review": next_review.isoformat() if next_review else "",
+        "overdue": status != RiskStatus.CLOSED and next_review is not None and next_review < day,
+        "commitments": [c.ref for c in risk.commitments.all()],
+        "url": risk.get_absolute_url(),
+    }
+
+
+def snapshot(scope: Scope) -> dict:
+    """The registers in scope as at the quarter's end: a heat map of residual scores, the
+    highest risks with their latest review, and every risk for the appendix. Ten queries."""
+    organisation, period = scope.organisation, scope.period
+    day = scope.status_date
+    registers = selectors.registers_of(organisation)
+    risks = Risk.objects.filter(register__in=[r.pk for r in registers], raised_on__lte=day).exclude(
+        closed_on__lt=period.start_date
+    )
+    if not scope.include_restricted:
+        risks = risks.public()
+    risks = list(
+        risks.select_related("register", "category")
+        .prefetch_related(
+            Prefetch("actions", queryset=RiskAction.objects.order_by("kind", "due_date", "pk")),
+            Prefetch("commitments", queryset=Commitment.objects.only("id", "ref").order_by("ref")),
+        )
+        .in_register_order()
+    )
+    reviews = selectors.latest_reviews([r.pk for r in risks], on_or_before=day)
+    owners = {r.owner_id: r.owner for r in registers} | {organisation.pk: organisation}
+    matrices = RiskMatrix.objects.of_many(list(owners.values()))
+    rows = [_row(r, reviews.get(r.pk), matrices[r.register.owner_id], day) for r in risks]
+    current = [r for r in rows if r["status"] != RiskStatus.CLOSED]
+
+    counts = Counter((r["residual"]["likelihood"], r["residual"]["impact"]) for r in current)
+    matrix = matrices[organisation.pk]
+    highest = sorted(
+        current, key=lambda r: (-r["residual"]["score"], RAG_SEVERITY[Rag(r["rag"])], r["register"])
+    )
+    by_register: dict[int, list[dict]] = {reg.pk: [] for reg in registers}
+    for row in rows:
+        by_register[row["register_id"]].append(row)
+    totals = Counter(r["rag"] for r in current)
+    return {
+        "period": period.label,
+        "as_at": day.isoformat(),
+        "matrix": {"size": matrix.size, "bands": [asdict(b) | {"rag": str(b.rag)} for b in matrix.band_list]},
+        "heat_map": selectors.heat_map_grid(counts, matrix=matrix),
+        "totals": [{"rag": str(rag), "count": totals.get(rag, 0)} for rag in (Rag.RED, Rag.AMBER, Rag.GREEN)],
+        "current": len(current),
+        "overdue": sum(r["overdue"] for r in current),
+        "highest": highest[:HIGHEST],
+        "registers": [
+            {"name": reg.name, "owner": reg.owner.short_name, "risks": by_register[reg.pk]}
+            for reg in registers
+        ],
+        "items": [
+            {
+                "key": f"risk:{r['id']}",
+                "label": cut_at_word(f"{r['register']} {r['ref']}: {r['title']}", 120),
+                "rag": r["rag"],
+                "status": r["status"],
+            }
+            for r in rows
+        ],
+        # What the publication holds, so that restricting or deleting it later can be flagged.
+        "records": [risk.record_ref for risk in risks] + [review.record_ref for review in reviews.values()],
+    }
+
+
+def _list_url(scope: Scope, **filters) -> str:
+    return reverse("risks:list") + "?" + urlencode({"organisation": scope.organisation.slug, **filters})
+
+
+def _refs(rows: list[dict]) -> str:
+    return ", ".join(f"{r['register']} {r['ref']}" for r in rows)
+
+
+def checks(scope: Scope) -> list[Finding]:
+    """Before publishing: a Red risk with no further action still to do (an error); overdue
+    reviews, open risks with no owner and risks not reviewed in the quarter (warnings)."""
+    data = snapshot(scope=scope)
+    period = scope.period
+    rows = [r for reg in data["registers"] for r in reg["risks"] if r["status"] != RiskStatus.CLOSED]
+    findings = []
+    for row in rows:
+        if row["rag"] == Rag.RED and not any(not a["done"] for a in row["actions"]):
+            findings.append(
+                Finding(
+                    "error",
+                    f"Risk {row['register']} {row['ref']} is rated Red but has no further action "
+                    "still to do: record the action that will bring it down",
+                    reverse("risks:action_create", args=[row["id"]]) + "?kind=action",
+                )
+            )
+    overdue = [r for r in rows if r["overdue"]]
+    if overdue:
+        findings.append(
+            Finding(
+                "warning",
+                f"{len(overdue)} risk review{'s are' if len(overdue) != 1 else ' is'} overdue at "
+                f"{datetime.date.fromisoformat(data['as_at']):%-d %B %Y}: {_refs(overdue)}",
+                _list_url(scope, overdue="yes"),
+            )
+        )
+    ownerless = [r for r in rows if not r["owner"].strip()]
+    if ownerless:
+        findings.append(
+            Finding(
+                "warning",
+                f"{len(ownerless)} open risk(s) have no owner: {_refs(ownerless)}",
+                _list_url(scope, status="current"),
+            )
+        )
+    start = period.start_date.isoformat()
+    unreviewed = [r for r in rows if r["review"] is None or r["review"]["date"] < start]
+    if unreviewed:
+        findings.append(
+            Finding(
+                "warning",
+                f"{len(unreviewed)} open risk(s) have no review in {period}: {_refs(unreviewed)}",
+                _list_url(scope, status="current"),
+            )
+        )
+    return findings

@@ -1,0 +1,175 @@
+"""The risk register as a table: imported from CSV or Excel into an organisation's registers
+(rows name their register and are matched by register and ref), and exported as the list
+shows it (assurance.tables does the work)."""
+
+from assurance.models import Rag, Visibility
+from assurance.tables import (
+    VERSION_COLUMN,
+    CellError,
+    Column,
+    Row,
+    TableImport,
+    TableSpec,
+    parse_choice,
+    parse_date,
+    parse_list,
+    parse_one_of,
+)
+from delivery_plans.models import Commitment
+from risks.forms import RiskForm
+from risks.models import Risk, RiskCategory, RiskMatrix, RiskRegister, RiskStatus
+
+
+def _whole_number(text: str) -> int:
+    cleaned = text.strip().removesuffix(".0")
+    if not cleaned.isdigit():
+        raise CellError(f"‘{text}’ is not a whole number")
+    return int(cleaned)
+
+
+def _review(risk, attribute: str):
+    return getattr(risk, attribute, None) or ""
+
+
+RISKS = TableSpec(
+    name="risks",
+    sheet="Risks",
+    columns=(
+        Column(
+            "register",
+            required=True,
+            parse="parse_register",
+            value=lambda r: r.register.name,
+            help="The register's name, as on the registers page.",
+        ),
+        Column("ref", required=True, aliases=("reference", "no", "risk ref")),
+        Column("title", required=True, aliases=("risk",)),
+        Column("description"),
+        Column("cause"),
+        Column("consequence", aliases=("effect",)),
+        Column("owner", field="owner_role", aliases=("risk owner", "owner role")),
+        Column(
+            "category",
+            parse="parse_category",
+            value=lambda r: r.category.name if r.category else "",
+            help="One of the organisation's risk categories, by name.",
+        ),
+        Column("raised_on", required=True, parse=parse_date, aliases=("date raised", "raised")),
+        Column("inherent_likelihood", required=True, parse=_whole_number),
+        Column("inherent_impact", required=True, parse=_whole_number),
+        Column("residual_likelihood", required=True, parse=_whole_number, aliases=("likelihood",)),
+        Column("residual_impact", required=True, parse=_whole_number, aliases=("impact",)),
+        Column("target_score", parse=_whole_number, aliases=("target",)),
+        Column("target_date", parse=parse_date),
+        Column(
+            "status",
+            parse=parse_choice(
+                [(v, label) for v, label in RiskStatus.choices if v != RiskStatus.CLOSED], what="Status"
+            ),
+            help="Open or tolerated (a risk is closed in the service, with a closing note).",
+        ),
+        Column(
+            "visibility",
+            parse=parse_choice(Visibility.choices, what="Visibility"),
+            help="Public, or restricted for operationally sensitive risks (never published).",
+        ),
+        Column(
+            "commitments",
+            parse="parse_commitments",
+            value=lambda r: "; ".join(c.ref for c in r.commitments.all()),
+            help="Refs of the delivery plan commitments the risk bears on, separated by semicolons.",
+        ),
+        VERSION_COLUMN,
+        Column("residual_score", role="export_only", value=lambda r: r.residual_score),
+        Column("rating", role="export_only", value=lambda r: r.level),
+        Column("rag", role="export_only", value=lambda r: Rag(r.rag).label),
+        Column("last_reviewed", role="export_only", value=lambda r: _review(r, "last_reviewed")),
+        Column("next_review_due", role="export_only", value=lambda r: r.next_review_due or ""),
+        Column("closed_on", role="export_only"),
+        Column("closing_note", role="export_only"),
+    ),
+)
+
+
+class RiskImport(TableImport):
+    """Risks into the registers an organisation keeps: imports into them run one at a time."""
+
+    spec = RISKS
+    model = Risk
+    noun = "risk"
+
+    def __init__(self, *, organisation, by=None):
+        super().__init__(by=by)
+        self.organisation = organisation
+
+    def _registers(self) -> dict[str, RiskRegister]:
+        if not hasattr(self, "_register_map"):
+            self._register_map = {
+                r.name: r
+                for r in RiskRegister.objects.filter(owner=self.organisation).select_related("owner")
+            }
+        return self._register_map
+
+    def lock(self) -> None:
+        list(RiskRegister.objects.select_for_update().filter(owner=self.organisation).values_list("pk"))
+
+    def existing(self):
+        if not hasattr(self, "_existing"):
+            self._existing = {
+                (r.register_id, r.ref.lower()): r
+                for r in Risk.objects.filter(register__owner=self.organisation)
+                .select_related("register__owner")
+                .prefetch_related("commitments", "bodies")
+            }
+        return self._existing
+
+    def key(self, row: Row):
+        register, ref = row.values.get("register"), row.text.get("ref", "").strip()
+        return (register.pk, ref.lower()) if register and ref else None
+
+    def key_label(self, row: Row) -> str:
+        return f"{row.text.get('register', '')} {row.text.get('ref', '')}".strip()
+
+    def parse_register(self, text: str) -> RiskRegister:
+        registers = self._registers()
+        return parse_one_of(registers, what="register", where=f" kept by {self.organisation.short_name}")(
+            text
+        )
+
+    def parse_category(self, text: str) -> int:
+        if not hasattr(self, "_categories"):
+            self._categories = {
+                c.name: c.pk for c in RiskCategory.objects.filter(organisation=self.organisation)
+            }
+        return parse_one_of(self._categories, what="category", where=f" of {self.organisation.short_name}")(
+            text
+        )
+
+    def parse_commitments(self, text: str) -> list[int]:
+        if not hasattr(self, "_commitments"):
+            self._commitments = {}
+            for c in Commitment.objects.for_organisation(self.organisation).order_by("-plan__start_year"):
+                self._commitments.setdefault(c.ref, c.pk)
+
+        def commitment(ref: str) -> int:
+            try:
+                return self._commitments[ref]
+            except KeyError:
+                raise CellError(
+                    f"No commitment {ref} in the delivery plans of {self.organisation.short_name}"
+                ) from None
+
+        return parse_list(commitment)(text)
+
+    def prepare(self, row: Row) -> None:
+        for name in ("status", "visibility"):
+            if row.values.get(name) == "":
+                del row.values[name]  # an empty cell keeps what the risk has (or the default)
+
+    def new_instance(self, row: Row) -> Risk:
+        return Risk(register=row.values["register"])
+
+    def form_for(self, *, instance, data):
+        if not hasattr(self, "_matrix"):
+            self._matrix = RiskMatrix.objects.of(self.organisation)
+        return RiskForm(data=data, instance=instance, matrix=self._matrix)

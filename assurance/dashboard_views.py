@@ -13,6 +13,7 @@ from assurance.models import Organisation, Paper, Publication, ReportingPeriod
 from assurance.permissions import Access, access, can_edit, can_publish
 from assurance.publishing import PublishingBlocked, latest_before, latest_publication, publication_publish
 from assurance.scope import Scope, choose_scope
+from assurance.tables import DATE_FORMATS
 from assurance.tasks import make_paper
 
 
@@ -93,8 +94,11 @@ class PublishForm(forms.Form):
     meeting_date = django_forms.DateField(
         label="Panel meeting date",
         required=False,
-        help_text="For example, 7/12/2016",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="For example, 7/12/2016 or 7 December 2016",
+        # Dates as people write them, as an import reads them; shown back in the form suggested.
+        input_formats=DATE_FORMATS,
+        widget=django_forms.DateInput(format="%d/%m/%Y"),
+        error_messages={"invalid": "Enter the date as 7/12/2016 or 7 December 2016"},
     )
     correction_note = django_forms.CharField(
         label="What this correction changes",

@@ -203,7 +203,7 @@ class ProgressUpdateImport(PlanImport):
             )[0]
         return self._periods[year, quarter].pk
 
-    def prepare(self, row: Row) -> None:
+    def prepare(self, row: Row, error) -> None:
         if row.values.get("date") == "":
             del row.values["date"]  # an empty date keeps an update's date
 

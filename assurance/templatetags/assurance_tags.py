@@ -140,9 +140,9 @@ def _get(row, name: str):
 
 
 @register.simple_tag
-def trend_chart(rows, title: str = ""):
-    """A measure's values (rows with `period`, `value` and `target`, as model rows or snapshot
-    dicts) as a line with the latest target dashed."""
+def trend_chart(rows, title: str = "", target=None):
+    """A measure's values (rows with `period` and `value`, as model rows or snapshot dicts) as a
+    line, with the target dashed: `target` if given, else the latest row's own `target`."""
     points = []
     targets = []
     for row in rows:
@@ -150,6 +150,8 @@ def trend_chart(rows, title: str = ""):
         points.append((getattr(period, "label", period), _get(row, "value")))
         if _get(row, "target") is not None:
             targets.append(float(_get(row, "target")))
+    if target is not None:
+        targets.append(float(target))
     return charts.trend_svg(points, target=targets[-1] if targets else None, title=title)
 
 

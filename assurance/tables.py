@@ -517,6 +517,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)
+    """What else the import wrote, for the summary ("added 4 objectives")."""
 
     @property
     def ok(self) -> bool:
@@ -524,9 +526,10 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        return (
+        done = (
             f"Imported {self.created} new {self.noun}(s), updated {self.updated}, unchanged {self.unchanged}"
         )
+        return "; ".join([done, *self.also])
 
 
 @dataclass

@@ -45,19 +45,17 @@ def _long_date(day) -> str:
     return f"{day:%-d %B %Y}"
 
 
-class FinancialYearField(forms.CharField):
+class FinancialYearField(forms.Field):
     """A financial year as people write it (2016/17, 2016-17, or its first year, 2016), kept as
     its start year."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 9)
-        super().__init__(**kwargs)
+    widget = forms.TextInput(attrs={"class": "govuk-input--width-5", "maxlength": "9"})
 
     def prepare_value(self, value):
         return financial_year_label(value) if isinstance(value, int) else value
 
     def to_python(self, value):
-        text = super().to_python(value)
+        text = str(value if value is not None else "").strip()
         if not text:
             return None
         try:
@@ -141,6 +139,7 @@ class PlanCreateForm(PlanForm):
         label="Delivery statuses",
         widget=forms.Textarea(attrs={"rows": 5}),
         initial="\n".join(name for name, *_ in DEFAULT_STATUSES),
+        error_messages={"required": "Give at least one delivery status"},
         help_text=(
             "One a line, in order, as the plan names them (for example Proposed, Current, Completed). "
             "A status called Completed, Complete, Delivered or Achieved counts as completed. "

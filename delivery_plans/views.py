@@ -99,7 +99,9 @@ class PlanFormView(ObjectFormView):
             slug = self.request.GET.get("organisation", "")
             owner = Organisation.objects.filter(slug=slug, kind=Organisation.Kind.OPCC).first()
             initial["owner"] = owner or Organisation.objects.home()
+            # The year under way, for a term of four years: a Commissioner's term.
             initial["start_year"] = financial_year_of(timezone.localdate())
+            initial["end_year"] = initial["start_year"] + 3
         return initial
 
     def get_cancel_url(self, instance) -> str:

@@ -1,6 +1,7 @@
 """Publishing through the core, with a probe area registered for the test: the dashboard,
 the frozen publication, corrections and the panel paper, whatever areas exist."""
 
+import datetime
 import json
 import subprocess
 
@@ -374,3 +375,22 @@ def test_a_correction_starts_from_the_cover_of_the_paper_it_corrects(
     assert response.status_code == 302
     old = panel_client.get(first.get_absolute_url()).content.decode()
     assert "This version has been corrected" in old and "Read version 2" in old
+
+
+@pytest.mark.parametrize(
+    "written", ["7/12/2016", "07/12/2016", "7 December 2016", "7 Dec 2016", "2016-12-07"]
+)
+def test_the_meeting_date_is_read_as_people_write_it(publisher_client, home, quarter, written):
+    response = publisher_client.post(publish_url(home, quarter), publish_form(meeting_date=written))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    paper = Publication.objects.get().paper
+    assert paper.meeting_date == datetime.date(2016, 12, 7)
+
+
+def test_the_publish_form_suggests_the_date_in_the_form_it_shows_it_back(publisher_client, home, quarter):
+    make_publication(home, quarter, meeting_date=datetime.date(2016, 12, 7))
+    page = publisher_client.get(publish_url(home, quarter)).content.decode()
+    assert "For example, 7/12/2016 or 7 December 2016" in page
+    assert 'value="07/12/2016"' in page  # a correction keeps the date, written as the hint suggests
+    response = publisher_client.post(publish_url(home, quarter), publish_form(meeting_date="7th of Dec"))
+    assert "Enter the date as 7/12/2016 or 7 December 2016" in response.content.decode()

@@ -123,7 +123,7 @@ COMMITMENTS = TableSpec(
             "rag",
             parse=parse_rag,
             value=lambda c: Rag(c.latest_rag).label if c.latest_rag else "",
-            aliases=("r_a_g", "rating", "rag status", "rag rating", "latest rag"),
+            aliases=("R/A/G", "rating", "RAG status", "RAG rating", "latest RAG"),
             help="R, A or G (or Red, Amber, Green) for that quarter.",
         ),
         Column(
@@ -150,7 +150,7 @@ UPDATES = TableSpec(
     columns=(
         Column("ref", field="commitment", required=True, parse="parse_commitment"),
         Column("period", required=True, parse="parse_period", aliases=("quarter",)),
-        Column("rag", required=True, parse=parse_rag, aliases=("r_a_g", "rating")),
+        Column("rag", required=True, parse=parse_rag, aliases=("R/A/G", "rating")),
         Column("rag_reason", aliases=("reason",)),
         Column("text", required=True, aliases=("progress", "progress update", "update")),
         Column(
@@ -363,6 +363,8 @@ class CommitmentImport(PlanImport):
         if text and "objective" not in row.failed and "objective_title" not in row.failed:
             objective = self._objective_for(text, row.values.get("objective_title", ""), error)
             row.values["objective"] = objective.pk if objective else ""
+            if objective is None:
+                row.failed.add("objective")  # said once, on whichever cell is wrong
 
     def check_export_only(self, row: Row, error) -> None:
         named = row.text.get("plan", "")
@@ -404,6 +406,8 @@ class CommitmentImport(PlanImport):
             headers = {name: header for header, name in UPDATE_FIELDS.items()} | {"date": "period"}
             for name, messages in form.errors.items():
                 header = headers.get(name, "period")
+                if name == "text" and not data["text"]:
+                    messages = ["Give the progress update that goes with the rating, in a progress column"]
                 if header not in row.failed:
                     error(header, messages[0])
             return

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assurance.models import Rag
-from delivery_plans.models import Commitment, DeliveryStatus, Measure, MeasureValue, Objective, Plan
+from delivery_plans.models import Commitment, DeliveryStatus, Measure, Objective, Plan
 from tests.delivery_plans.factories import (
     make_commitment,
     make_measure,

@@ -38,11 +38,18 @@ def problems(result) -> list[tuple[int, str]]:
     return [(e.row, e.column) for e in result.errors]
 
 
-OFFICE_SHEET = (
-    "Reference,Objective,Actions,Lead officer,Due date,Timescales,Current status,Quarter,R/A/G,Reason,Progress update\n"
-    "1.1,Victims,Train officers in victim care,Head of Learning,15/10/2016,,In progress,2016/17 Q3,A,Late start,Half trained\n"
-    "2.1,Building a more secure West Mercia,Review MARAC,,15 Oct 2016,,Completed,2016/17 Q3,G,,Review done\n"
-    "3.1,3. Reforming West Mercia,Transformation,,,Late December 2016,Not started,2016/17 Q3,R,No business case,Not begun\n"
+OFFICE_SHEET = "".join(
+    ",".join(row) + "\n"
+    for row in (
+        ("Reference", "Objective", "Actions", "Lead officer", "Due date", "Timescales", "Current status")
+        + ("Quarter", "R/A/G", "Reason", "Progress update"),
+        ("1.1", "Victims", "Train officers in victim care", "Head of Learning", "15/10/2016", "")
+        + ("In progress", "2016/17 Q3", "A", "Late start", "Half trained"),
+        ("2.1", "Building a more secure West Mercia", "Review MARAC", "", "15 Oct 2016", "", "Completed")
+        + ("2016/17 Q3", "G", "", "Review done"),
+        ("3.1", "3. Reforming West Mercia", "Transformation", "", "", "Late December 2016", "Not started")
+        + ("2016/17 Q3", "R", "No business case", "Not begun"),
+    )
 )
 
 

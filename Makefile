@@ -27,10 +27,13 @@ $(STAMP): $(PY) pyproject.toml
 system-packages:
 	@./scripts/system-packages.sh
 
+# The demo behaves as production does: papers are made by the task worker, beside the server.
+run: export TASKS_BACKEND := django_tasks_db.DatabaseBackend
 run: system-packages $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Locally the test database is kept between runs (--reuse-db, from pyproject.toml); CI makes it afresh.
 test: system-packages $(STAMP)

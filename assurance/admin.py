@@ -10,21 +10,17 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assurance.forms import VersionedFormMixin
 from assurance.models import AuditedModel, Organisation, ReportingPeriod
 from assurance.views import form_links
 from assurance.writes import record_create, record_update
 
 
-class VersionedAdminForm(forms.ModelForm):
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.initial["loaded_version"] = self.instance.version
+class VersionedAdminForm(VersionedFormMixin, forms.ModelForm):
+    """The admin's form: it compares versions in clean(), inside the admin's transaction."""
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk is None:
             return cleaned
         loaded = cleaned.get("loaded_version")
@@ -38,7 +34,7 @@ class VersionedAdminForm(forms.ModelForm):
         )
         if current is None:
             raise forms.ValidationError("This record was deleted by someone else after you opened it.")
-        if loaded is None or loaded != current:
+        if loaded != current:
             from assurance.history import changes_since
 
             newer = changes_since(model._default_manager.get(pk=self.instance.pk), loaded or 0)
@@ -56,11 +52,8 @@ class VersionedAdminForm(forms.ModelForm):
 
 class AuditedAdmin(SimpleHistoryAdmin):
     form = VersionedAdminForm
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    # No bulk actions: "delete selected" would delete without the version check.
+    actions = None
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -79,9 +72,10 @@ class AuditedAdmin(SimpleHistoryAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-def register_audited(*models: type[AuditedModel], **options) -> None:
-    """Register models with the audited admin, optionally with admin options."""
-    admin_class = type("Admin", (AuditedAdmin,), options) if options else AuditedAdmin
+def register_audited(*models: type[AuditedModel], admin_class=AuditedAdmin, **options) -> None:
+    """Register models with the audited admin (or a subclass of it), optionally with options."""
+    if options:
+        admin_class = type(f"{models[0].__name__}Admin", (admin_class,), options)
     for model in models:
         admin.site.register(model, admin_class)
 
@@ -95,7 +89,7 @@ class OrganisationAdmin(AuditedAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(AuditedAdmin):
     list_display = ["label", "start_year", "quarter"]
     list_filter = ["start_year"]
 

@@ -17,6 +17,8 @@ def site(request):
             except NoReverseMatch:
                 continue
         nav.append({"title": "Recent changes", "url": reverse("recent_changes"), "key": "changes"})
+    if has_access(user, Access.PUBLISH):
+        nav.append({"title": "Publish", "url": reverse("publish_next"), "key": "publish"})
     if has_access(user, Access.ADMIN):
         nav.append({"title": "Organisations", "url": reverse("organisation_list"), "key": "organisations"})
         nav.append({"title": "Administration", "url": reverse("admin:index"), "key": "admin"})

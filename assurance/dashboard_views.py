@@ -1,28 +1,45 @@
-"""The governance dashboard, publishing, and reading what was published."""
+"""The live governance dashboard, the cover report, previews, publishing and withdrawing."""
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.validators import RegexValidator
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assurance import forms
 from assurance.dashboard import default_period, rag_totals, run_checks, take_snapshot, what_changed
-from assurance.models import Organisation, Paper, Publication, ReportingPeriod
+from assurance.models import CoverReport, Organisation, Paper, Publication, ReportingPeriod
 from assurance.permissions import Access, access, can_edit, can_publish
-from assurance.publishing import PublishingBlocked, latest_before, latest_publication, publication_publish
+from assurance.publishing import (
+    PublishingBlocked,
+    cover_report_draft,
+    gone_since_published,
+    latest_before,
+    latest_publication,
+    publication_publish,
+    publication_withdraw,
+    would_be_publication,
+)
 from assurance.scope import Scope, choose_scope
-from assurance.tables import DATE_FORMATS
-from assurance.tasks import make_paper
+from assurance.views import ObjectFormView
+from assurance.writes import Links, record_create
 
 
 def period_from_slug(slug: str) -> ReportingPeriod:
-    """The period a published address names (its path, not its query string)."""
+    """The period an address names (in its path, not its query string)."""
     period = ReportingPeriod.objects.from_slug(slug)
     if period is None:
         raise Http404("No such period")
     return period
+
+
+def opcc_quarter(organisation: str, period: str) -> tuple[Organisation, ReportingPeriod]:
+    """Dashboards are kept, and published, per OPCC and per quarter: nothing else."""
+    org = get_object_or_404(Organisation, slug=organisation, kind=Organisation.Kind.OPCC)
+    quarter = period_from_slug(period)
+    if quarter.is_year:
+        raise Http404("Dashboards are published for a quarter")
+    return org, quarter
 
 
 @access(Access.PUBLISHED)
@@ -30,13 +47,18 @@ def home(request):
     """Staff land on the live dashboard; everyone else on the published dashboards."""
     if can_edit(request.user):
         return dashboard(request)
+    from assurance.published_views import publication_list
+
     return publication_list(request)
 
 
 @access(Access.EDIT)
 def dashboard(request):
     """The live governance dashboard of one OPCC's quarter, restricted records included."""
-    choice = choose_scope(request, default_period=lambda organisation, periods: default_period(organisation))
+    choice = choose_scope(
+        request,
+        default_period=lambda organisation, periods: default_period(organisation) if organisation else None,
+    )
     organisation, period = choice.organisation, choice.period
     if organisation is None:
         return render(request, "dashboard/no_organisation.html")
@@ -48,8 +70,11 @@ def dashboard(request):
     last = latest_publication(organisation, period) or latest_before(organisation, period)
     # Compared as the next publication would be: restricted records are never published,
     # so they are not "new since the last published dashboard".
-    as_published = take_snapshot(Scope(organisation=organisation, period=period)) if last else snapshot
-    published = Publication.objects.for_scope(organisation, period).select_related("published_by")
+    as_published = take_snapshot(scope.as_published()) if last else snapshot
+    published = list(
+        Publication.objects.for_scope(organisation, period).select_related("published_by", "withdrawal")
+    )
+    current = next((p for p in published if p.withdrawn is None), None)
     return render(
         request,
         "dashboard/dashboard.html",
@@ -62,44 +87,100 @@ def dashboard(request):
             "changes": what_changed(last.snapshot if last else None, as_published),
             "no_baseline": last is None,
             "published_versions": published,
+            "gone_since_published": gone_since_published(current) if current else [],
+            "current_publication": current,
             "scope_form": choice.form,
             "can_publish": can_publish(request.user),
         },
     )
 
 
-AGENDA_ITEM = RegexValidator(r"^[0-9]{1,3}[a-z]?$", "Enter an agenda item number, such as 8 or 8a")
+class CoverReportForm(forms.VersionedModelForm):
+    class Meta:
+        model = CoverReport
+        fields = [
+            "title",
+            "meeting_name",
+            "meeting_date",
+            "agenda_item",
+            "report_of",
+            "purpose",
+            "background",
+            "key_points",
+            "financial_implications",
+            "legal_implications",
+            "risk_implications",
+            "equality_implications",
+            "recommendation",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+            "background_papers",
+        ]
+        widgets = {
+            "meeting_date": django_forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            **{
+                name: django_forms.Textarea(attrs={"rows": rows})
+                for name, rows in (
+                    ("purpose", 3),
+                    ("background", 6),
+                    ("key_points", 6),
+                    ("recommendation", 2),
+                    ("background_papers", 3),
+                    *((name, 2) for name, _ in CoverReport.IMPLICATIONS),
+                )
+            },
+        }
+
+
+class CoverReportFormView(ObjectFormView):
+    """The cover report of a quarter's paper, as the office writes it before publishing: the
+    first time, started from the report of the previous publication."""
+
+    model = CoverReport
+    form_class = CoverReportForm
+    template_name = "dashboard/cover_report_form.html"
+    success_message = "Cover report saved"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.organisation, self.period = opcc_quarter(kwargs["organisation"], kwargs["period"])
+        self.draft, self.draft_reason = cover_report_draft(organisation=self.organisation, period=self.period)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def adding(self) -> bool:
+        return self.draft.pk is None
+
+    def get_object(self, queryset=None):
+        return None if self.adding else self.draft
+
+    def get_initial_instance(self):
+        return self.draft
+
+    def save_record(self, form, *, links: Links):
+        if self.adding:
+            return record_create(
+                instance=form.instance, by=self.request.user, links=links, reason=self.draft_reason
+            )
+        return super().save_record(form, links=links)
+
+    def get_success_url(self):
+        return publish_url(self.organisation, self.period)
+
+    def get_cancel_url(self, instance) -> str:
+        return publish_url(self.organisation, self.period)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"organisation": self.organisation, "period": self.period}
+
+
+def publish_url(organisation: Organisation, period: ReportingPeriod) -> str:
+    from django.urls import reverse
+
+    return reverse("publish", args=[organisation.slug, period.slug])
 
 
 class PublishForm(forms.Form):
-    title = django_forms.CharField(max_length=200, initial="Assurance and performance")
-    purpose = django_forms.CharField(
-        widget=django_forms.Textarea(attrs={"rows": 3}),
-        max_length=3000,
-        initial="To provide members of the panel with the governance dashboard for the quarter: how the "
-        "Commissioner holds the Chief Constable to account and how governance works.",
-    )
-    recommendation = django_forms.CharField(
-        widget=django_forms.Textarea(attrs={"rows": 2}),
-        max_length=3000,
-        initial="Members of the panel are invited to note this report.",
-    )
-    agenda_item = django_forms.CharField(
-        label="Agenda item number",
-        max_length=4,
-        required=False,
-        validators=[AGENDA_ITEM],
-        help_text="For example, 8",
-    )
-    meeting_date = django_forms.DateField(
-        label="Panel meeting date",
-        required=False,
-        help_text="For example, 7/12/2016 or 7 December 2016",
-        # Dates as people write them, as an import reads them; shown back in the form suggested.
-        input_formats=DATE_FORMATS,
-        widget=django_forms.DateInput(format="%d/%m/%Y"),
-        error_messages={"invalid": "Enter the date as 7/12/2016 or 7 December 2016"},
-    )
     correction_note = django_forms.CharField(
         label="What this correction changes",
         widget=django_forms.Textarea(attrs={"rows": 3}),
@@ -110,20 +191,9 @@ class PublishForm(forms.Form):
     )
     acknowledge = django_forms.BooleanField(label="I have read the warnings above", required=False)
 
-    def __init__(self, *args, is_correction: bool, has_warnings: bool, previous=None, **kwargs):
+    def __init__(self, *args, is_correction: bool, has_warnings: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.is_correction, self.has_warnings = is_correction, has_warnings
-        if previous is not None:
-            # A correction keeps the cover of the paper it corrects unless the publisher changes it.
-            self.initial["title"] = previous.title
-            paper = getattr(previous, "paper", None)
-            if paper is not None:
-                self.initial.update(
-                    purpose=paper.purpose,
-                    recommendation=paper.recommendation,
-                    agenda_item=paper.agenda_item,
-                    meeting_date=paper.meeting_date,
-                )
+        self.has_warnings = has_warnings
         if is_correction:
             self.fields["correction_note"].required = True
         else:
@@ -132,7 +202,7 @@ class PublishForm(forms.Form):
             del self.fields["acknowledge"]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.has_warnings and not cleaned.get("acknowledge"):
             self.add_error("acknowledge", "Confirm that you have read the warnings")
         return cleaned
@@ -141,23 +211,15 @@ class PublishForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @access(Access.PUBLISH)
 def publish(request, organisation: str, period: str):
-    """Review the checks for a quarter, then freeze and publish its dashboard."""
-    # Dashboards are published per OPCC and per quarter, nothing else.
-    org = get_object_or_404(Organisation, slug=organisation, kind=Organisation.Kind.OPCC)
-    quarter = period_from_slug(period)
-    if quarter.is_year:
-        raise Http404("Dashboards are published for a quarter")
-    scope = Scope(organisation=org, period=quarter, include_restricted=False)
-    findings = run_checks(scope)
+    """Review the checks and the cover report of a quarter, preview it, then publish it. The
+    answer comes at once: the paper is made in the background."""
+    org, quarter = opcc_quarter(organisation, period)
+    findings = run_checks(Scope(organisation=org, period=quarter, include_restricted=False))
     errors = [f for f in findings if f.level == "error"]
     warnings = [f for f in findings if f.level == "warning"]
     previous = latest_publication(org, quarter)
-    form = PublishForm(
-        request.POST or None,
-        is_correction=previous is not None,
-        has_warnings=bool(warnings),
-        previous=previous,
-    )
+    data = request.POST if request.method == "POST" else None
+    form = PublishForm(data, is_correction=previous is not None, has_warnings=bool(warnings))
     status = 200
     if request.method == "POST":
         if errors:
@@ -168,16 +230,17 @@ def publish(request, organisation: str, period: str):
                     organisation=org,
                     period=quarter,
                     by=request.user,
+                    correction_note=form.cleaned_data.get("correction_note", ""),
                     warnings_acknowledged=bool(form.cleaned_data.get("acknowledge")),
-                    **{k: v for k, v in form.cleaned_data.items() if k != "acknowledge"},
                 )
             except PublishingBlocked as blocked:
                 for message in blocked.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, f"Published: {publication}")
+                messages.success(request, f"Published: {publication}. The panel paper is being made.")
                 return redirect(publication)
         status = 400
+    report, _ = cover_report_draft(organisation=org, period=quarter)
     return render(
         request,
         "dashboard/publish.html",
@@ -188,69 +251,99 @@ def publish(request, organisation: str, period: str):
             "warnings": warnings,
             "form": form,
             "previous": previous,
+            "report": report.frozen(),
+            "report_saved": report.pk is not None,
         },
         status=status,
     )
 
 
-@access(Access.PUBLISHED)
-def publication_list(request):
-    """Every published dashboard, newest first; corrections listed with their period."""
-    publications = Publication.objects.select_related("organisation", "period", "paper").order_by(
-        "organisation__name", "-period__start_year", "-period__quarter", "-version"
+@require_GET
+@access(Access.PUBLISH)
+def publish_next(request):
+    """The quarter being prepared, for the publisher's one-click way to publishing from any page."""
+    choice = choose_scope(
+        request,
+        default_period=lambda organisation, periods: default_period(organisation) if organisation else None,
     )
-    return render(request, "dashboard/publication_list.html", {"publications": publications})
+    if choice.organisation is None or choice.period is None:
+        return redirect("dashboard")
+    return redirect(publish_url(choice.organisation, choice.period))
 
 
-def get_publication(organisation: str, period: str, version: int) -> Publication:
-    quarter = period_from_slug(period)
-    return get_object_or_404(
-        Publication.objects.select_related("organisation", "period", "published_by", "paper"),
-        organisation__slug=organisation,
-        period=quarter,
-        version=version,
+@require_GET
+@access(Access.PUBLISH)
+def preview(request, organisation: str, period: str):
+    """The publication exactly as publishing now would make it, marked as a preview."""
+    org, quarter = opcc_quarter(organisation, period)
+    publication = would_be_publication(organisation=org, period=quarter, by=request.user)
+    from assurance.published_views import publication_context
+
+    context = publication_context(publication, preview=True)
+    return render(request, "dashboard/publication_detail.html", context)
+
+
+@require_GET
+@access(Access.PUBLISH)
+def preview_paper(request, organisation: str, period: str):
+    """The panel paper publishing now would make, marked as a preview on every page."""
+    from assurance.paper import render_paper
+
+    org, quarter = opcc_quarter(organisation, period)
+    publication = would_be_publication(organisation=org, period=quarter, by=request.user)
+    pdf = render_paper(Paper(publication=publication), preview=True)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{org.slug}-{quarter.slug}.pdf"'
+    return response
+
+
+class WithdrawForm(forms.Form):
+    reason = django_forms.CharField(
+        label="Why it is withdrawn",
+        widget=django_forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Readers see this in place of the version, with a link to the current one.",
+        error_messages={"required": "Say why the version is withdrawn: readers are told"},
     )
 
 
-@access(Access.PUBLISHED)
-def publication_detail(request, organisation: str, period: str, version: int):
-    """A published dashboard exactly as it was frozen, with each area's appendix."""
+@require_http_methods(["GET", "POST"])
+@access(Access.PUBLISH)
+def withdraw(request, organisation: str, period: str, version: int):
+    """Withdraw a published version: the panel and the public no longer read it; staff keep it."""
+    from assurance.published_views import get_publication
+
     publication = get_publication(organisation, period, version)
-    versions = (
-        Publication.objects.filter(organisation=publication.organisation, period=publication.period)
-        .order_by("version")
-        .values("version", "published_at", "correction_note")
-    )
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if publication.withdrawn is not None:
+        messages.info(request, f"{publication} was withdrawn already.")
+        return redirect(publication)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication_withdraw(publication=publication, by=request.user, reason=form.cleaned_data["reason"])
+        except PublishingBlocked as blocked:
+            for message in blocked.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, f"{publication} is withdrawn. Publish a corrected version for the panel to read."
+            )
+            return redirect(publish_url(publication.organisation, publication.period))
     return render(
         request,
-        "dashboard/publication_detail.html",
-        {
-            "publication": publication,
-            "snapshot": publication.snapshot,
-            "versions": list(versions),
-            "paper": getattr(publication, "paper", None),
-        },
+        "dashboard/withdraw.html",
+        {"publication": publication, "form": form, "gone": gone_since_published(publication)},
+        status=400 if form.errors else 200,
     )
-
-
-@access(Access.PUBLISHED)
-def publication_pdf(request, organisation: str, period: str, version: int):
-    """The stored panel paper, or a page that says it is still being made."""
-    publication = get_publication(organisation, period, version)
-    paper = getattr(publication, "paper", None)
-    if paper is not None and paper.status == Paper.Status.READY and paper.file:
-        org, period = publication.organisation.slug, publication.period.slug
-        filename = f"panel-paper-{org}-{period}-v{publication.version}.pdf"
-        return FileResponse(paper.file.open("rb"), content_type="application/pdf", filename=filename)
-    response = render(request, "dashboard/paper_pending.html", {"publication": publication, "paper": paper})
-    response["Retry-After"] = "10"
-    return response
 
 
 @require_POST
 @access(Access.PUBLISH)
 def publication_paper_retry(request, organisation: str, period: str, version: int):
     """Make a failed paper again (the publication itself is untouched)."""
+    from assurance.published_views import get_publication
+    from assurance.tasks import make_paper
+
     publication = get_publication(organisation, period, version)
     Paper.objects.filter(publication=publication, status=Paper.Status.FAILED).update(
         status=Paper.Status.PENDING, error=""

@@ -1,7 +1,10 @@
 """Form rendering and behaviour shared by every form: GOV.UK Frontend markup from one field
 template, an error summary in field order, and the version that protects against stale edits."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.renderers import TemplatesSetting
 
 from assurance.models import Rag
@@ -73,17 +76,24 @@ class GovukBoundField(forms.BoundField):
         return f"{self.auto_id}_0" if self.is_choice_list else self.auto_id
 
 
-class GovukFormMixin:
-    bound_field_class = GovukBoundField
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GovukFormMixin(_FormBase):
+    bound_field_class: type[forms.BoundField] | None = GovukBoundField
 
     def errors_in_order(self) -> list[tuple[str, str]]:
         """(anchor id, message) for the error summary, in the order the fields appear."""
         items = [("", str(e)) for e in self.non_field_errors()]
         for bound in self:
+            anchor = bound.first_input_id if isinstance(bound, GovukBoundField) else bound.auto_id
             for error in bound.errors:
-                items.append((bound.first_input_id, str(error)))
+                items.append((anchor, str(error)))
         for name, errors in self.errors.items():
-            if name not in self.fields and name != forms.forms.NON_FIELD_ERRORS:
+            if name not in self.fields and name != NON_FIELD_ERRORS:
                 items.extend(("", str(e)) for e in errors)
         return items
 
@@ -92,16 +102,26 @@ class Form(GovukFormMixin, forms.Form):
     pass
 
 
-class VersionedModelForm(GovukFormMixin, forms.ModelForm):
-    """A model form that remembers which version of the record it was loaded at."""
+class VersionedFormMixin(_FormBase):
+    """Remembers which version of the record the form was loaded at, to refuse a stale save."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    instance: Any
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Added here rather than declared, so that any form class (the service's, the admin's) can mix it in.
+        self.fields["loaded_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
         if self.instance.pk is not None:
             # Also when bound: has_changed() then tells an unchanged form from a stale one.
             self.initial["loaded_version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            for name, reason in self.instance.frozen_fields().items():
+                if name in self.changed_data:
+                    self.add_error(name, reason)
+        return cleaned
 
     def clean_loaded_version(self):
         value = self.cleaned_data.get("loaded_version")
@@ -110,11 +130,15 @@ class VersionedModelForm(GovukFormMixin, forms.ModelForm):
         return value
 
 
-class RagFormMixin:
+class VersionedModelForm(VersionedFormMixin, GovukFormMixin, forms.ModelForm):
+    """A model form in the service's markup that remembers the version it was loaded at."""
+
+
+class RagFormMixin(_FormBase):
     """Amber and Red need a reason; every rating form names its fields `rag` and `rag_reason`."""
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         rag = cleaned.get("rag")
         reason_already_wrong = "rag_reason" in self.errors
         if (

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from heapq import merge
 from itertools import islice
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -37,7 +38,7 @@ class HistoryEntry:
     url: str = ""
 
 
-def audited_models() -> list[type[models.Model]]:
+def audited_models() -> list[Any]:
     return [m for m in apps.get_models() if issubclass(m, AuditedModel)]
 
 
@@ -82,7 +83,8 @@ def _related_objects(model, records) -> dict:
             ids = {getattr(r, model_field.attname) for r in records} - {None}
             if ids:
                 wanted.setdefault(model_field.related_model, set()).update(ids)
-    found = {}
+    found: dict = {}
+    target: Any
     for target, ids in wanted.items():
         for pk, obj in target._default_manager.in_bulk(ids).items():
             found[(target, pk)] = obj
@@ -120,7 +122,7 @@ def entries_for_id(model: type[AuditedModel], pk) -> list[HistoryEntry]:
 
 def changes_since(obj: AuditedModel, version: int) -> list[HistoryEntry]:
     """The changes saved after the given version of a record, newest first."""
-    return [e for e in entries_for(obj) if e.record.version > version]
+    return [e for e in entries_for(obj) if getattr(e.record, "version", 0) > version]
 
 
 def recent_changes(limit: int = 50) -> list[HistoryEntry]:
@@ -137,7 +139,7 @@ def recent_changes(limit: int = 50) -> list[HistoryEntry]:
     return [
         _entry(
             row,
-            title=f"{model._meta.verbose_name.capitalize()}: {_short(row)}",
+            title=f"{capfirst(str(model._meta.verbose_name))}: {_short(row)}",
             url=reverse("history", args=[model._meta.label_lower, row.id]),
         )
         for _, model, row in newest

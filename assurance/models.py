@@ -3,8 +3,10 @@ visibility, and the abstract bases that give every content model its audit histo
 its version for stale-edit protection."""
 
 import datetime
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -53,7 +55,10 @@ class UnauditedWrite(Exception):
     """A write to audited records that would skip the version check and the history."""
 
 
-class AuditedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AuditedQuerySet(models.QuerySet[_M]):
     """Audited records are written one way only, through assurance.writes: a bulk update,
     insert or delete from anywhere else would skip the version check and the history."""
 
@@ -115,8 +120,17 @@ class AuditedModel(TimeStampedModel):
     def get_history_url(self) -> str:
         return reverse("history", args=[self._meta.label_lower, self.pk])
 
+    @property
+    def record_ref(self) -> str:
+        """How a publication names the record: 'meetings.action:12'."""
+        return f"{self._meta.label_lower}:{self.pk}"
 
-class VisibilityQuerySet(AuditedQuerySet):
+    def frozen_fields(self) -> dict[str, str]:
+        """Fields that may no longer change, each with the reason (said on the form)."""
+        return {}
+
+
+class VisibilityQuerySet(AuditedQuerySet[_M]):
     def public(self):
         return self.filter(visibility=Visibility.PUBLIC)
 
@@ -152,7 +166,7 @@ class VisibilityModel(models.Model):
         return self.visibility == Visibility.RESTRICTED
 
 
-class RagQuerySet(AuditedQuerySet):
+class RagQuerySet(AuditedQuerySet[_M]):
     def red(self):
         return self.filter(rag=Rag.RED)
 
@@ -182,7 +196,7 @@ class RagRatedModel(models.Model):
         ]
 
 
-class OrganisationQuerySet(AuditedQuerySet):
+class OrganisationQuerySet(AuditedQuerySet["Organisation"]):
     def home(self) -> "Organisation | None":
         """The OPCC this instance reports for by default."""
         return self.filter(is_home=True).first() or self.filter(kind="opcc").order_by("pk").first()
@@ -213,7 +227,7 @@ class Organisation(AuditedModel):
         help_text="The OPCC whose dashboard this instance publishes by default.",
     )
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = OrganisationQuerySet.as_manager()  # type: ignore[misc]  # narrows AuditedModel's
 
     class Meta:
         ordering = ["-is_home", "name"]
@@ -233,6 +247,12 @@ class Organisation(AuditedModel):
     def get_absolute_url(self) -> str:
         return reverse("organisation_update", args=[self.pk])
 
+    def frozen_fields(self) -> dict[str, str]:
+        # Published addresses carry the slug; agenda packs print them, so they must keep working.
+        if self.pk is not None and self.publications.exists():
+            return {"slug": "It is in the addresses of published dashboards, so it cannot change."}
+        return {}
+
 
 def financial_year_of(day: datetime.date) -> int:
     """The start year of the financial year (1 April to 31 March) a day falls in: 2017 for
@@ -245,7 +265,7 @@ def quarter_of(day: datetime.date) -> int:
     return ((day.month - 4) % 12) // 3 + 1
 
 
-class ReportingPeriodQuerySet(models.QuerySet):
+class ReportingPeriodQuerySet(AuditedQuerySet["ReportingPeriod"]):
     def years(self):
         return self.filter(quarter__isnull=True)
 
@@ -296,10 +316,11 @@ class ReportingPeriodQuerySet(models.QuerySet):
         )
 
 
-class ReportingPeriod(models.Model):
+class ReportingPeriod(AuditedModel):
     """A financial year (1 April to 31 March, written 2017/18) or one of its quarters.
 
-    Q1 is April to June, Q4 January to March. Reference data, not audited content.
+    Q1 is April to June, Q4 January to March. Reference data, audited like content: published
+    dashboards are addressed and labelled by their period.
     """
 
     start_year = models.PositiveSmallIntegerField(
@@ -309,9 +330,9 @@ class ReportingPeriod(models.Model):
         null=True, blank=True, help_text="1 to 4, or empty for the whole financial year."
     )
 
-    objects = ReportingPeriodQuerySet.as_manager()
+    objects = ReportingPeriodQuerySet.as_manager()  # type: ignore[misc]  # narrows AuditedModel's
 
-    class Meta:
+    class Meta(AuditedModel.Meta):
         ordering = ["start_year", models.F("quarter").asc(nulls_first=True)]
         constraints = [
             models.UniqueConstraint(fields=["start_year", "quarter"], name="assurance_period_unique_quarter"),
@@ -332,6 +353,9 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:assurance_reportingperiod_change", args=[self.pk])
 
     @property
     def year_label(self) -> str:
@@ -371,6 +395,12 @@ class ReportingPeriod(models.Model):
     def contains(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
 
+    def frozen_fields(self) -> dict[str, str]:
+        if self.pk is not None and self.publications.exists():
+            reason = "A published dashboard is labelled and addressed by this period, so it cannot change."
+            return {"start_year": reason, "quarter": reason}
+        return {}
+
     @classmethod
     def parse(cls, label: str) -> tuple[int, int | None]:
         """'2017/18' -> (2017, None); '2017/18 Q2' or '2017-18-q2' -> (2017, 2)."""
@@ -405,7 +435,7 @@ def user_display(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(models.QuerySet["Publication"]):
     def latest_per_period(self):
         return self.order_by("organisation", "period", "-version")
 
@@ -499,6 +529,155 @@ class Publication(models.Model):
     def is_first(self) -> bool:
         return not self.compared_with
 
+    @property
+    def withdrawn(self) -> "Withdrawal | None":
+        try:
+            return self.withdrawal
+        except Withdrawal.DoesNotExist:
+            return None
+
+
+class Withdrawal(AuditedModel):
+    """A published version taken down: no longer served to the panel or the public, and kept
+    (with this record of who withdrew it, when and why) for the audit."""
+
+    publication = models.OneToOneField(Publication, on_delete=models.PROTECT, related_name="withdrawal")
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField()
+    reason = models.TextField(
+        max_length=2000, help_text="Shown to readers in place of the withdrawn version, e.g. what was wrong."
+    )
+
+    class Meta(AuditedModel.Meta):
+        ordering = ["-withdrawn_at"]
+
+    def __str__(self) -> str:
+        return f"Withdrawal of {self.publication}"
+
+    def get_absolute_url(self) -> str:
+        return self.publication.get_absolute_url()
+
+
+class PublishedRecord(models.Model):
+    """A record whose content a publication holds, so that restricting or deleting it later
+    can be flagged: the publication keeps what it published, and a publisher decides."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="records")
+    record = models.CharField(max_length=120, help_text="As 'meetings.action:12'.")
+
+    class Meta:
+        ordering = ["publication", "record"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "record"], name="assurance_publishedrecord_unique")
+        ]
+        indexes = [
+            # "Is this record in a publication?", asked when a record is restricted or deleted.
+            models.Index(fields=["record"], name="assurance_pubrecord_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} in {self.publication}"
+
+
+AGENDA_ITEM = RegexValidator(r"^[0-9]{1,3}[a-z]?$", "Enter an agenda item number, such as 8 or 8a")
+
+
+class CoverReport(AuditedModel):
+    """The report that covers a quarter's dashboard in the panel's agenda pack, as the office
+    writes it: drafted and edited (with history) before publishing, started from the report of
+    the previous publication. Publishing freezes a copy of it into the publication."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cover_reports")
+    period = models.ForeignKey(
+        "ReportingPeriod", on_delete=models.PROTECT, related_name="cover_reports", help_text="A quarter."
+    )
+    title = models.CharField(max_length=200, default="Assurance and performance")
+    meeting_name = models.CharField(
+        "Meeting",
+        max_length=200,
+        default="Police and Crime Panel",
+        help_text="The meeting the paper goes to, e.g. 'West Mercia Police and Crime Panel'.",
+    )
+    meeting_date = models.DateField("Date of the meeting", null=True, blank=True)
+    agenda_item = models.CharField(
+        "Agenda item number", max_length=4, blank=True, validators=[AGENDA_ITEM], help_text="For example, 8"
+    )
+    report_of = models.CharField(
+        "Report of", max_length=200, default="Chief Executive", help_text="The role presenting the report."
+    )
+    purpose = models.TextField(max_length=3000)
+    background = models.TextField(blank=True, max_length=8000)
+    key_points = models.TextField(
+        "Key points and exceptions",
+        blank=True,
+        max_length=8000,
+        help_text="What the panel should know: the Red ratings, what slipped, what changed.",
+    )
+    financial_implications = models.TextField(blank=True, max_length=3000)
+    legal_implications = models.TextField(blank=True, max_length=3000)
+    risk_implications = models.TextField(blank=True, max_length=3000)
+    equality_implications = models.TextField(blank=True, max_length=3000)
+    recommendation = models.TextField(max_length=3000)
+    contact_name = models.CharField(
+        "Contact officer",
+        max_length=200,
+        blank=True,
+        help_text="A name or a role, e.g. 'Head of Performance'.",
+    )
+    contact_role = models.CharField(
+        max_length=200, blank=True, help_text="For example, 'Head of Performance'."
+    )
+    contact_email = models.EmailField(blank=True)
+    background_papers = models.TextField(
+        blank=True, max_length=3000, help_text="One paper a line, with a link where it is published."
+    )
+
+    IMPLICATIONS = [
+        ("financial_implications", "Financial"),
+        ("legal_implications", "Legal"),
+        ("risk_implications", "Risk"),
+        ("equality_implications", "Equality"),
+    ]
+
+    class Meta(AuditedModel.Meta):
+        ordering = ["organisation", "-period__start_year", "-period__quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period"],
+                name="assurance_coverreport_one_per_quarter",
+                violation_error_message="This quarter already has a cover report: edit that one.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cover report: {self.title}, {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cover_report", args=[self.organisation.slug, self.period.slug])
+
+    def frozen(self) -> dict:
+        """The report as a publication keeps it (JSON-safe)."""
+        return {
+            "title": self.title,
+            "meeting_name": self.meeting_name,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else "",
+            "agenda_item": self.agenda_item,
+            "report_of": self.report_of,
+            "purpose": self.purpose,
+            "background": self.background,
+            "key_points": self.key_points,
+            "implications": [
+                {"heading": heading, "text": getattr(self, name)}
+                for name, heading in self.IMPLICATIONS
+                if getattr(self, name).strip()
+            ],
+            "recommendation": self.recommendation,
+            "contact": {"name": self.contact_name, "role": self.contact_role, "email": self.contact_email},
+            "background_papers": [
+                line.strip() for line in self.background_papers.splitlines() if line.strip()
+            ],
+        }
+
 
 class Paper(models.Model):
     """The panel paper PDF of a publication, made once by a background task and stored."""
@@ -511,8 +690,10 @@ class Paper(models.Model):
     publication = models.OneToOneField(Publication, on_delete=models.PROTECT, related_name="paper")
     agenda_item = models.CharField(max_length=20, blank=True, help_text="Agenda item number, e.g. 8.")
     meeting_date = models.DateField(null=True, blank=True, help_text="Date of the panel meeting.")
-    purpose = models.TextField(max_length=3000)
-    recommendation = models.TextField(max_length=3000)
+    # The cover of papers published before cover reports were written in the service; a paper
+    # now takes its cover from the publication's frozen report.
+    purpose = models.TextField(max_length=3000, blank=True)
+    recommendation = models.TextField(max_length=3000, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     file = models.FileField(upload_to="papers/", blank=True)
     error = models.TextField(blank=True)

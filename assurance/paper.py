@@ -36,15 +36,51 @@ class ProjectOnlyFetcher(URLFetcher):
         raise ValueError(f"The panel paper may not fetch {url!r}")
 
 
-def paper_context(paper: Paper, *, agenda_item: str | None = None, meeting_date: datetime.date | None = None):
+def frozen_report(publication, paper: Paper | None = None) -> dict:
+    """The cover report a publication froze; for one published before reports were written in
+    the service, the paper's own cover (agenda item, meeting date, purpose, recommendation)."""
+    report = publication.snapshot.get("report")
+    if report:
+        return dict(report)
+    paper = paper or getattr(publication, "paper", None)
+    return {
+        "title": publication.title,
+        "meeting_name": "Police and Crime Panel",
+        "meeting_date": paper.meeting_date.isoformat() if paper and paper.meeting_date else "",
+        "agenda_item": paper.agenda_item if paper else "",
+        "report_of": "Chief Executive",
+        "purpose": paper.purpose if paper else "",
+        "background": "",
+        "key_points": "",
+        "implications": [],
+        "recommendation": paper.recommendation if paper else "",
+        "contact": {},
+        "background_papers": [],
+    }
+
+
+def paper_context(
+    paper: Paper,
+    *,
+    agenda_item: str | None = None,
+    meeting_date: datetime.date | None = None,
+    preview: bool = False,
+):
+    """What the paper template reads: the frozen snapshot and cover report, with the agenda item
+    and meeting date given again where an agenda pack numbers the paper differently."""
     publication = paper.publication
+    report = frozen_report(publication, paper)
+    if agenda_item is not None:
+        report["agenda_item"] = agenda_item
+    if meeting_date is not None:
+        report["meeting_date"] = meeting_date.isoformat()
     return {
         "publication": publication,
         "snapshot": publication.snapshot,
+        "report": report,
         "paper": paper,
-        "agenda_item": agenda_item if agenda_item is not None else paper.agenda_item,
-        "meeting_date": meeting_date or paper.meeting_date,
         "pdf": True,
+        "preview": preview,
         "site_name": settings.SITE_NAME,
     }
 

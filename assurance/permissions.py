@@ -112,6 +112,7 @@ class AccessMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
+        level: Access | None
         if match and "admin" in match.namespaces:
             # Django's admin is for administrators only; its own checks still apply.
             level = Access.ADMIN

@@ -1,14 +1,37 @@
-"""Publishing a period's dashboard: checks, the frozen snapshot, corrections, the paper."""
+"""Publishing a period's dashboard: the cover report, checks, the frozen snapshot, corrections,
+withdrawals, and the paper."""
 
 import datetime
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from assurance.dashboard import run_checks, take_snapshot, what_changed
-from assurance.models import Organisation, Paper, Publication, ReportingPeriod
+from assurance.models import (
+    CoverReport,
+    Organisation,
+    Paper,
+    Publication,
+    PublishedRecord,
+    ReportingPeriod,
+    VisibilityModel,
+    Withdrawal,
+)
 from assurance.scope import Scope
+from assurance.writes import record_create
+
+DEFAULT_REPORT = {
+    "purpose": (
+        "To provide members of the panel with the governance dashboard for the quarter: how the "
+        "Commissioner holds the Chief Constable to account and how governance works."
+    ),
+    "recommendation": "Members of the panel are invited to note this report.",
+}
+# What a new quarter's cover report does not take from the previous one: they are the new paper's own.
+NOT_CARRIED_FORWARD = {"meeting_date", "agenda_item", "key_points"}
 
 
 class PublishingBlocked(Exception):
@@ -41,31 +64,96 @@ def latest_before(organisation: Organisation, period: ReportingPeriod) -> Public
     )
 
 
+def report_fields(report: dict) -> dict:
+    """A frozen report (CoverReport.frozen) as the model's fields, to start a new draft from."""
+    fields = {
+        name: report.get(name, "")
+        for name in ("title", "meeting_name", "report_of", "purpose", "background", "recommendation")
+        if report.get(name)
+    }
+    implications = {item["heading"]: item["text"] for item in report.get("implications", [])}
+    for name, heading in CoverReport.IMPLICATIONS:
+        if heading in implications:
+            fields[name] = implications[heading]
+    contact = report.get("contact", {})
+    fields.update(
+        contact_name=contact.get("name", ""),
+        contact_role=contact.get("role", ""),
+        contact_email=contact.get("email", ""),
+        background_papers="\n".join(report.get("background_papers", [])),
+    )
+    return fields
+
+
+def cover_report_draft(*, organisation: Organisation, period: ReportingPeriod) -> tuple[CoverReport, str]:
+    """The quarter's cover report: the saved draft if there is one, else an unsaved one started
+    from the report of the latest publication (this quarter's, or the quarter before's), with
+    the reason its history will give."""
+    existing = CoverReport.objects.filter(organisation=organisation, period=period).first()
+    if existing is not None:
+        return existing, ""
+    source = latest_publication(organisation, period) or latest_before(organisation, period)
+    fields = dict(DEFAULT_REPORT)
+    if organisation.area_name:
+        fields["meeting_name"] = f"{organisation.area_name} Police and Crime Panel"
+    reason = "Started with the standard wording"
+    if source is not None:
+        from assurance.paper import frozen_report
+
+        fields |= report_fields(frozen_report(source, Paper.objects.filter(publication=source).first()))
+        reason = f"Started from the report of {source}"
+    for name in NOT_CARRIED_FORWARD:
+        fields.pop(name, None)
+    return CoverReport(organisation=organisation, period=period, **fields), reason
+
+
+@transaction.atomic
+def cover_report_start(*, organisation: Organisation, period: ReportingPeriod, by) -> CoverReport:
+    """The quarter's saved cover report, saving the started draft if there is none yet."""
+    report, reason = cover_report_draft(organisation=organisation, period=period)
+    if report.pk is None:
+        record_create(instance=report, by=by, reason=reason)
+    return report
+
+
+def status_date(
+    period: ReportingPeriod, published: datetime.date, meeting: datetime.date | None
+) -> datetime.date:
+    """The day a paper gives statuses at: the quarter's end, or the day it is published if that
+    is earlier, and never after the meeting it goes to."""
+    return min(period.end_date, published, meeting or published)
+
+
 @transaction.atomic
 def publication_publish(
     *,
     organisation: Organisation,
     period: ReportingPeriod,
     by,
-    title: str,
-    purpose: str,
-    recommendation: str,
-    agenda_item: str = "",
-    meeting_date: datetime.date | None = None,
     correction_note: str = "",
     warnings_acknowledged: bool = False,
+    published_at: datetime.datetime | None = None,
 ) -> Publication:
-    """Freeze the period's dashboard as it stands now, without any restricted record.
+    """Freeze the period's dashboard and its cover report as they stand now, without any
+    restricted record.
 
     The checks run again here, inside the transaction, so what was reviewed cannot have
     gained an error meanwhile. The paper is made after the commit by a background task.
+    `published_at` is for loading past publications (the demo); it is now otherwise.
     """
     if organisation.kind != Organisation.Kind.OPCC or period.quarter is None:
         raise PublishingBlocked(["A dashboard is published for an OPCC's quarter"])
     # One publisher at a time per organisation: the version number and the comparison baseline
     # are read and written under this lock (a row lock on PostgreSQL; SQLite locks on BEGIN).
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    scope = Scope(organisation=organisation, period=period, include_restricted=False)
+    report = cover_report_start(organisation=organisation, period=period, by=by)
+    try:
+        report.full_clean()
+    except ValidationError as invalid:
+        raise PublishingBlocked([f"The cover report: {m}" for m in invalid.messages]) from None
+    published_at = published_at or timezone.now()
+    as_at = status_date(period, timezone.localdate(published_at), report.meeting_date)
+    scope = Scope(organisation=organisation, period=period, include_restricted=False, as_at=as_at)
     findings = run_checks(scope)
     errors = [f.message for f in findings if f.level == "error"]
     if errors:
@@ -82,6 +170,8 @@ def publication_publish(
         raise PublishingBlocked(["Say what this correction changes: the period is already published"])
 
     snapshot = take_snapshot(scope)
+    snapshot["report"] = report.frozen()
+    snapshot["as_at"] = as_at.isoformat()
     earlier = (
         previous_versions.order_by("-version").first() if version > 1 else latest_before(organisation, period)
     )
@@ -92,21 +182,91 @@ def publication_publish(
         period=period,
         version=version,
         published_by=by,
-        published_at=timezone.now(),
-        title=title,
+        published_at=published_at,
+        title=report.title,
         correction_note=correction_note.strip(),
         snapshot=snapshot,
         changes=what_changed(baseline, snapshot),
     )
-    Paper.objects.create(
-        publication=publication,
-        agenda_item=agenda_item,
-        meeting_date=meeting_date,
-        purpose=purpose,
-        recommendation=recommendation,
+    PublishedRecord.objects.bulk_create(
+        PublishedRecord(publication=publication, record=record)
+        for record in sorted({r for area in snapshot["areas"] for r in area["data"].get("records", [])})
     )
+    Paper.objects.create(publication=publication)
     transaction.on_commit(lambda: enqueue_paper(publication.pk))
     return publication
+
+
+def would_be_publication(*, organisation: Organisation, period: ReportingPeriod, by) -> Publication:
+    """The publication that publishing now would make, unsaved: what a preview shows."""
+    report, _ = cover_report_draft(organisation=organisation, period=period)
+    published_at = timezone.now()
+    as_at = status_date(period, timezone.localdate(published_at), report.meeting_date)
+    snapshot = take_snapshot(Scope(organisation, period, include_restricted=False, as_at=as_at))
+    snapshot["report"] = report.frozen()
+    snapshot["as_at"] = as_at.isoformat()
+    previous = latest_publication(organisation, period)
+    earlier = previous or latest_before(organisation, period)
+    snapshot["compared_with"] = str(earlier) if earlier else None
+    return Publication(
+        organisation=organisation,
+        period=period,
+        version=(previous.version + 1) if previous else 1,
+        published_by=by,
+        published_at=published_at,
+        title=report.title,
+        snapshot=snapshot,
+        changes=what_changed(earlier.snapshot if earlier else None, snapshot),
+    )
+
+
+@transaction.atomic
+def publication_withdraw(*, publication: Publication, by, reason: str) -> Withdrawal:
+    """Take a published version down for the panel and the public; staff keep it for the audit."""
+    if not reason.strip():
+        raise PublishingBlocked(["Say why the version is withdrawn: readers are told"])
+    Publication.objects.select_for_update().filter(pk=publication.pk).first()
+    if Withdrawal.objects.filter(publication=publication).exists():
+        raise PublishingBlocked([f"{publication} has already been withdrawn"])
+    withdrawal = Withdrawal(
+        publication=publication, withdrawn_by=by, withdrawn_at=timezone.now(), reason=reason.strip()
+    )
+    return record_create(instance=withdrawal, by=by, reason=reason.strip())
+
+
+def publications_holding(record_ref: str):
+    """The versions, not withdrawn, whose content holds the record."""
+    return Publication.objects.filter(records__record=record_ref, withdrawal__isnull=True).select_related(
+        "organisation", "period"
+    )
+
+
+def gone_since_published(publication: Publication) -> list[dict]:
+    """Records a publication holds that have since been restricted or deleted, in one query
+    per kind of record."""
+    by_model: dict[str, list[int]] = {}
+    for ref in publication.records.values_list("record", flat=True):
+        label, _, key = ref.partition(":")
+        if key.isdigit():
+            by_model.setdefault(label, []).append(int(key))
+    found = []
+    for label, ids in by_model.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        present = model._default_manager.in_bulk(ids)
+        for pk in ids:
+            record = present.get(pk)
+            if record is None:
+                found.append(
+                    {"record": None, "what": model._meta.verbose_name, "ref": pk, "change": "deleted"}
+                )
+            elif isinstance(record, VisibilityModel) and record.is_restricted:
+                found.append(
+                    {"record": record, "what": model._meta.verbose_name, "ref": pk, "change": "restricted"}
+                )
+    return found
 
 
 def enqueue_paper(publication_id: int) -> None:

@@ -7,6 +7,7 @@ not on offer (see `BadScope`). An absent or empty value means "the page's defaul
 value must be one of the choices, never quietly swapped for the default.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
@@ -38,6 +39,16 @@ class Scope:
     organisation: Organisation
     period: ReportingPeriod
     include_restricted: bool = False
+    as_at: datetime.date | None = None
+    """The day statuses are read at: a publication's date (never after its meeting); today
+    for the live dashboard."""
+
+    @property
+    def status_date(self) -> datetime.date:
+        """The day a quarter's statuses (actions open, reviews overdue...) are given at: the
+        quarter's last day, or `as_at` when that is earlier (a quarter still running, or
+        published before it ends)."""
+        return min(self.period.end_date, self.as_at or timezone.localdate())
 
     @property
     def year(self) -> int:
@@ -105,16 +116,21 @@ class ScopeForm(Form):
             self.organisations: dict[str, Organisation] = {}
         else:
             self.organisations = {o.slug: o for o in organisations}
-            self.fields["organisation"].choices = [(o.slug, o.name) for o in self.organisations.values()]
+            self._field("organisation").choices = [(o.slug, o.name) for o in self.organisations.values()]
         if periods is None:
             del self.fields["period"]
             self.periods: dict[str, ReportingPeriod] = {}
         else:
             self.periods = {p.slug: p for p in periods}
-            field = self.fields["period"]
+            field = self._field("period")
             field.choices = [(p.slug, p.label) for p in self.periods.values()]
             if kind == "year":
                 field.label, field.what = "Financial year", "a financial year"
+
+    def _field(self, name: str) -> ScopeChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, ScopeChoiceField)  # noqa: S101 - declared above
+        return field
 
 
 class BadScope(Exception):

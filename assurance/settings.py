@@ -212,6 +212,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Published pages are rendered once and kept here (they never change; a correction or a
+# withdrawal changes their key). Each process keeps its own; several hosts may share one
+# (CACHE_URL is not needed: a per-process cache is correct, only less often warm).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "publications": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "publications",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")

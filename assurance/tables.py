@@ -438,11 +438,11 @@ def _export_value(column: Column, obj) -> Any:
 def write_table(rows: Sequence[Sequence[Any]], fmt: str, *, sheet: str = "Table") -> bytes:
     """CSV (UTF-8 with a BOM, so Excel reads it) or XLSX; every cell text, never a formula."""
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
+        text = io.StringIO()
+        writer = csv.writer(text)
         for row in rows:
             writer.writerow([neutralise(_cell(v)) for v in row])
-        return out.getvalue().encode("utf-8-sig")
+        return text.getvalue().encode("utf-8-sig")
     if fmt != "xlsx":
         raise ValueError(f"Unknown format {fmt!r}")
     workbook = Workbook(write_only=True)
@@ -486,8 +486,9 @@ class TableUploadForm(Form):
     def __init__(self, *args, kinds: Sequence[tuple[str, str]] | None = None, limits=LIMITS, **kwargs):
         super().__init__(*args, **kwargs)
         self.limits = limits
-        if kinds and len(kinds) > 1:
-            self.fields["kind"].choices = kinds
+        kind = self.fields["kind"]
+        if kinds and len(kinds) > 1 and isinstance(kind, django_forms.ChoiceField):
+            kind.choices = kinds
         else:
             del self.fields["kind"]
         self.fields[
@@ -583,7 +584,7 @@ class TableImport:
     def new_instance(self, row: Row) -> AuditedModel:
         raise NotImplementedError
 
-    def form_for(self, *, instance: AuditedModel, data: dict) -> django_forms.ModelForm:
+    def form_for(self, *, instance: AuditedModel, data: dict | None) -> django_forms.ModelForm:
         raise NotImplementedError
 
     def check(self, row: Row, error: Callable[[str, str], None]) -> None:
@@ -759,7 +760,7 @@ class TableImport:
         general cell limit."""
         if column.role == "data" and column.parse is None and self.model is not None:
             try:
-                limit = self.model._meta.get_field(column.field_name).max_length
+                limit = getattr(self.model._meta.get_field(column.field_name), "max_length", None)
             except FieldDoesNotExist:  # a form-only value
                 limit = None
             if limit:
@@ -784,8 +785,8 @@ class TableImport:
             parse = getattr(self, column.parse) if isinstance(column.parse, str) else column.parse
             try:
                 row.values[column.field_name] = parse(text) if parse is not None else text
-            except CellError as error:
-                self._error(row.number, header, str(error))
+            except CellError as problem:
+                self._error(row.number, header, str(problem))
                 row.failed.add(header)
 
         def error(header: str, message: str) -> None:
@@ -821,7 +822,7 @@ class TableImport:
                 if header in row.failed:
                     continue
                 for message in messages:
-                    self._error(row.number, header, message)
+                    self._error(row.number, header, str(message))
                 if header:
                     row.failed.add(header)
         self.check(row, error)

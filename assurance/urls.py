@@ -4,7 +4,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from assurance import dashboard_views, views
+from assurance import dashboard_views, published_views, views
 from assurance.forms import GovukFormMixin
 from assurance.permissions import Access
 
@@ -39,26 +39,27 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
 
 
+PUBLISHED = "published/<slug:organisation>/<slug:period>/v<int:version>/"
+QUARTER = "dashboard/<slug:organisation>/<slug:period>/"
+
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("dashboard/<slug:organisation>/<slug:period>/publish/", dashboard_views.publish, name="publish"),
-    path("published/", dashboard_views.publication_list, name="publication_list"),
+    path("publish/", dashboard_views.publish_next, name="publish_next"),
+    path(QUARTER + "publish/", dashboard_views.publish, name="publish"),
+    path(QUARTER + "report/", dashboard_views.CoverReportFormView.as_view(), name="cover_report"),
+    path(QUARTER + "preview/", dashboard_views.preview, name="preview"),
+    path(QUARTER + "preview/paper.pdf", dashboard_views.preview_paper, name="preview_paper"),
+    path("published/", published_views.publication_list, name="publication_list"),
     path(
-        "published/<slug:organisation>/<slug:period>/v<int:version>/",
-        dashboard_views.publication_detail,
-        name="publication_detail",
+        "published/<slug:organisation>/feed.atom", published_views.PublicationFeed(), name="publication_feed"
     ),
-    path(
-        "published/<slug:organisation>/<slug:period>/v<int:version>/paper.pdf",
-        dashboard_views.publication_pdf,
-        name="publication_pdf",
-    ),
-    path(
-        "published/<slug:organisation>/<slug:period>/v<int:version>/paper/retry/",
-        dashboard_views.publication_paper_retry,
-        name="publication_paper_retry",
-    ),
+    path(PUBLISHED, published_views.publication_detail, name="publication_detail"),
+    path(PUBLISHED + "paper.pdf", published_views.publication_pdf, name="publication_pdf"),
+    path(PUBLISHED + "data.json", published_views.publication_json, name="publication_json"),
+    path(PUBLISHED + "data.csv", published_views.publication_csv, name="publication_csv"),
+    path(PUBLISHED + "paper/retry/", dashboard_views.publication_paper_retry, name="publication_paper_retry"),
+    path(PUBLISHED + "withdraw/", dashboard_views.withdraw, name="publication_withdraw"),
     path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("account/password/", PasswordChangeView.as_view(), name="password_change"),

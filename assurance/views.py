@@ -46,6 +46,21 @@ def parent_url(instance) -> str:
     return ""
 
 
+def warn_if_published(request, record_ref: str, what: str, change: str) -> None:
+    """Tell whoever restricts or deletes a record that a current publication still shows it:
+    published dashboards never change, so a publisher decides whether to withdraw one."""
+    from assurance.publishing import publications_holding
+
+    holding = list(publications_holding(record_ref)[:5])
+    if holding:
+        names = ", ".join(str(p) for p in holding)
+        messages.warning(
+            request,
+            f"‘{what}’ is {change}, but it appears in {names}, which still shows it. A publisher can "
+            "withdraw that version and publish a correction.",
+        )
+
+
 class AccessMixin:
     """Staff pages by default; a view opens itself wider by setting `access`."""
 
@@ -177,6 +192,8 @@ class ObjectFormView(AccessMixin, UpdateView):
                 verbose_name=self.model._meta.verbose_name.capitalize(), object=self.object
             ),
         )
+        if "visibility" in form.changed_data and getattr(self.object, "is_restricted", False):
+            warn_if_published(self.request, self.object.record_ref, str(self.object), "now restricted")
         return HttpResponseRedirect(self.get_success_url())
 
     def save_record(self, form, *, links: Links):
@@ -230,7 +247,7 @@ class ObjectDeleteView(AccessMixin, DeleteView):
 
     def form_valid(self, form):
         loaded = self.request.POST.get("loaded_version", "")
-        name = str(self.object)
+        name, ref = str(self.object), self.object.record_ref
         try:
             if not loaded.isdigit():
                 raise StaleEdit(self.object, [])
@@ -246,6 +263,7 @@ class ObjectDeleteView(AccessMixin, DeleteView):
             context = self.get_context_data(clash=True)
             return render(self.request, self.template_name, context, status=409)
         messages.success(self.request, f"‘{name}’ deleted. Its history is kept.")
+        warn_if_published(self.request, ref, name, "deleted")
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -272,7 +290,7 @@ def history(request, model: str, pk: int):
         request,
         "assurance/object_history.html",
         {
-            "object": current or entries[0].record.instance,
+            "object": current or getattr(entries[0].record, "instance", None),
             "deleted": current is None,
             "entries": entries,
             "model_meta": model_class._meta,

@@ -208,10 +208,11 @@ def record_upsert[T: AuditedModel](
     """Create the record, or update only what differs, so that writing the same values again
     changes nothing and adds no history. For loaders (demo data, framework files) that own
     the records they write. Returns the record and whether anything was written."""
-    obj = model._default_manager.filter(**lookup).first()
-    if obj is None:
+    found = model._default_manager.filter(**lookup).first()
+    if found is None:
         created = record_create(instance=model(**lookup, **values), by=by, links=links, reason=reason)
         return created, True
+    obj: T = found  # type: ignore[assignment]  # the model's own manager returns its records
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     link_changes = {
         name: list(targets)

@@ -2,27 +2,12 @@
 the area's services, as in the browser: a new plan gets its delivery statuses, and a ref its
 sort key."""
 
-from django.contrib import admin
-
 from assurance.admin import AuditedAdmin, register_audited
 from assurance.views import form_links
-from delivery_plans import services
-from delivery_plans.models import (
-    Commitment,
-    DeliveryStatus,
-    Measure,
-    MeasureValue,
-    Objective,
-    OversightScheduleEntry,
-    Plan,
-    ProgressUpdate,
-)
+from delivery_plans import models, services
 
 
-@admin.register(Plan)
 class PlanAdmin(AuditedAdmin):
-    list_display = ["title", "owner", "start_year", "end_year"]
-
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
@@ -30,11 +15,7 @@ class PlanAdmin(AuditedAdmin):
             services.plan_create(plan=obj, by=request.user, links=form_links(form))
 
 
-@admin.register(Objective)
 class ObjectiveAdmin(AuditedAdmin):
-    list_display = ["ref", "title", "plan", "order"]
-    list_filter = ["plan"]
-
     def save_model(self, request, obj, form, change):
         # The form's clean() compared the versions and holds the row's lock until this save.
         services.objective_save(
@@ -42,12 +23,7 @@ class ObjectiveAdmin(AuditedAdmin):
         )
 
 
-@admin.register(Commitment)
 class CommitmentAdmin(AuditedAdmin):
-    list_display = ["ref", "plan", "objective", "kind", "status"]
-    list_filter = ["plan", "kind"]
-    search_fields = ["ref", "text"]
-
     def save_model(self, request, obj, form, change):
         services.commitment_save(
             commitment=obj,
@@ -58,8 +34,27 @@ class CommitmentAdmin(AuditedAdmin):
 
 
 register_audited(
-    Measure, list_display=["name", "plan", "objective", "unit", "higher_is_better"], list_filter=["plan"]
+    models.Plan, admin_class=PlanAdmin, list_display=["title", "owner", "start_year", "end_year"]
 )
-register_audited(MeasureValue, list_display=["measure", "period", "value"], list_filter=["measure__plan"])
-register_audited(DeliveryStatus, list_display=["name", "plan", "order", "is_completed"], list_filter=["plan"])
-register_audited(OversightScheduleEntry, ProgressUpdate)
+register_audited(
+    models.Objective, admin_class=ObjectiveAdmin, list_display=["ref", "title", "plan"], list_filter=["plan"]
+)
+register_audited(
+    models.Commitment,
+    admin_class=CommitmentAdmin,
+    list_display=["ref", "plan", "objective", "kind", "status"],
+    list_filter=["plan", "kind"],
+    search_fields=["ref", "text"],
+)
+register_audited(
+    models.Measure,
+    list_display=["name", "plan", "objective", "unit", "higher_is_better"],
+    list_filter=["plan"],
+)
+register_audited(
+    models.MeasureValue, list_display=["measure", "period", "value"], list_filter=["measure__plan"]
+)
+register_audited(
+    models.DeliveryStatus, list_display=["name", "plan", "order", "is_completed"], list_filter=["plan"]
+)
+register_audited(models.OversightScheduleEntry, models.ProgressUpdate)

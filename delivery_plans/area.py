@@ -1,6 +1,6 @@
 """The delivery plan's entry in the registry."""
 
-from assurance.registry import Area, Benchmark, Finding, Scope, register
+from assurance.registry import Area, Benchmark, register
 from delivery_plans import dashboard
 from delivery_plans.bench import bench_import
 from delivery_plans.demo import load_demo
@@ -24,20 +24,15 @@ class DeliveryPlanArea(Area):
     # and commitment details; measures with their baseline, target and withheld figures.
     schema_version = 2
 
-    def snapshot(self, scope: Scope) -> dict:
-        return dashboard.snapshot(scope=scope)
-
-    def checks(self, scope: Scope) -> list[Finding]:
-        return dashboard.checks(scope=scope)
+    snapshot = staticmethod(dashboard.snapshot)
+    checks = staticmethod(dashboard.checks)
+    load_demo = staticmethod(load_demo)
 
     def templates_for(self, schema_version: int) -> tuple[str, str]:
         if schema_version == 1:
             # Dashboards published before plans had statuses, as they were published.
             return "delivery_plans/dashboard_section_v1.html", "delivery_plans/dashboard_appendix_v1.html"
         return self.section_template, self.appendix_template
-
-    def load_demo(self, context) -> None:
-        load_demo(context=context)
 
     def benchmarks(self) -> list[Benchmark]:
         return [Benchmark("Import of 1,000 commitments (XLSX)", import_benchmark)]

@@ -90,7 +90,7 @@ def _measure_row(m: Measure, *, up_to) -> dict:
     return row
 
 
-def snapshot(*, scope: Scope) -> dict:
+def snapshot(scope: Scope) -> dict:
     """Per plan: its delivery statuses; per objective and for the plan, the commitments of each
     status and of each RAG in the quarter (numbers and percentages, counted in the database);
     the Red and Amber commitments; every commitment for the appendix; the measures up to the
@@ -167,10 +167,13 @@ def snapshot(*, scope: Scope) -> dict:
         "plans": plan_rows,
         "measures": [_measure_row(m, up_to=period.end_date) for m in measures_of(plans)],
         "items": items,
+        # What the publication holds, so that restricting or deleting it later can be flagged.
+        "records": [c.record_ref for c in commitments]
+        + [updates[c.pk].record_ref for c in commitments if c.pk in updates],
     }
 
 
-def checks(*, scope: Scope) -> list[Finding]:
+def checks(scope: Scope) -> list[Finding]:
     """A warning for each commitment with no update this quarter; an error for an Amber or
     Red update that gives no reason."""
     applying = Commitment.objects.applying_to(scope.organisation)

@@ -1,6 +1,6 @@
 """The meetings area's entry in the registry, and the panels it shows on commitment pages."""
 
-from assurance.registry import Area, Finding, Panel, Scope, register
+from assurance.registry import Area, Panel, register
 from meetings import dashboard, selectors
 from meetings.demo import load_demo
 
@@ -14,14 +14,9 @@ class MeetingsArea(Area):
     appendix_template = "meetings/appendix.html"
     appendix_title = "Oversight meetings, actions and assurance coverage"
 
-    def snapshot(self, scope: Scope) -> dict:
-        return dashboard.snapshot(scope=scope)
-
-    def checks(self, scope: Scope) -> list[Finding]:
-        return dashboard.checks(scope=scope)
-
-    def load_demo(self, context) -> None:
-        load_demo(context=context)
+    snapshot = staticmethod(dashboard.snapshot)
+    checks = staticmethod(dashboard.checks)
+    load_demo = staticmethod(load_demo)
 
     def panels(self) -> list[Panel]:
         return [

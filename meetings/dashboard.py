@@ -4,7 +4,9 @@ import datetime
 
 from django.urls import reverse
 
-from assurance.registry import Finding, Scope
+from assurance.registry import Finding
+from assurance.scope import Scope
+from assurance.text import cut_at_word
 from meetings import selectors
 from meetings.models import Action
 
@@ -35,7 +37,7 @@ def _action(action: Action, day) -> dict:
     }
 
 
-def snapshot(*, scope: Scope) -> dict:
+def snapshot(scope: Scope) -> dict:
     """Meetings held in the quarter, the action log as at its end, and the coverage gaps.
 
     Eight queries whatever the data size: meetings, their items, objectives and commitments;
@@ -43,7 +45,7 @@ def snapshot(*, scope: Scope) -> dict:
     schedule.
     """
     organisation, period, restricted = scope.organisation, scope.period, scope.include_restricted
-    day = selectors.as_at(period)
+    day = scope.status_date
     meetings = list(
         selectors.period_meetings(organisation=organisation, period=period).order_by("date", "pk")
     )
@@ -108,13 +110,22 @@ def snapshot(*, scope: Scope) -> dict:
             ],
         },
         "items": [
-            {"key": f"action:{r['id']}", "label": r["description"][:120], "rag": "", "status": r["status"]}
+            {
+                "key": f"action:{r['id']}",
+                "label": cut_at_word(r["description"], 120),
+                "rag": "",
+                "status": r["status"],
+            }
             for r in rows
         ],
+        # What the publication holds, so that restricting or deleting it later can be flagged.
+        "records": [m.record_ref for m in meetings]
+        + [i.record_ref for i in items]
+        + [a.record_ref for a in actions],
     }
 
 
-def checks(*, scope: Scope) -> list[Finding]:
+def checks(scope: Scope) -> list[Finding]:
     data = snapshot(scope=scope)
     as_at = datetime.date.fromisoformat(data["as_at"])
     findings = []

@@ -82,11 +82,6 @@ def meeting_page(*, meeting: Meeting, include_restricted: bool) -> MeetingPage:
     )
 
 
-def as_at(period: ReportingPeriod, today: datetime.date | None = None) -> datetime.date:
-    """The day a period's action log is read at: its last day, or today while it runs."""
-    return min(period.end_date, today or datetime.date.today())
-
-
 def status_at(action: Action, day: datetime.date) -> str:
     if action.closed_on and action.closed_on <= day:
         return Action.Status.CLOSED

@@ -39,7 +39,7 @@ def _sub_principles(framework_ids: list[int]) -> list[SubPrinciple]:
     )
 
 
-def snapshot(*, scope: Scope) -> dict:
+def snapshot(scope: Scope) -> dict:
     """The year's principles grid and appendix for one OPCC, JSON-safe, in 3 or 4 queries."""
     assessments = _year_assessments(scope, include_restricted=scope.include_restricted)
     by_sub = {a.sub_principle_id: a for a in assessments}
@@ -97,10 +97,13 @@ def snapshot(*, scope: Scope) -> dict:
         "principles": principles,
         "counts": counts,
         "items": items,
+        # What the publication holds, so that restricting or deleting it later can be flagged.
+        "records": [a.record_ref for a in assessments]
+        + [item.record_ref for a in assessments for item in a.evidence.all()],
     }
 
 
-def checks(*, scope: Scope) -> list[Finding]:
+def checks(scope: Scope) -> list[Finding]:
     """Before publishing: reasons for Amber and Red, web links only, every sub-principle rated."""
     assessments = _year_assessments(scope, include_restricted=True)
     by_sub = {a.sub_principle_id: a for a in assessments}
@@ -146,14 +149,9 @@ class PrinciplesArea(Area):
     appendix_template = "principles/appendix.html"
     appendix_title = "Governance dashboard: applying the seven principles of good governance"
 
-    def snapshot(self, scope: Scope) -> dict:
-        return snapshot(scope=scope)
-
-    def checks(self, scope: Scope) -> list[Finding]:
-        return checks(scope=scope)
-
-    def load_demo(self, context) -> None:
-        load_demo(context=context)
+    snapshot = staticmethod(snapshot)
+    checks = staticmethod(checks)
+    load_demo = staticmethod(load_demo)
 
 
 register(PrinciplesArea())

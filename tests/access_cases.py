@@ -47,4 +47,14 @@ CASES |= {
     "publication_detail": Case(Access.PUBLISHED, kwargs=_publication),
     "publication_pdf": Case(Access.PUBLISHED, kwargs=_publication),
     "publication_paper_retry": Case(Access.PUBLISH, kwargs=_publication, post_only=True),
+    "publication_withdraw": Case(Access.PUBLISH, kwargs=_publication),
+    "publication_json": Case(Access.PUBLISHED, kwargs=_publication),
+    "publication_csv": Case(Access.PUBLISHED, kwargs=_publication),
+    "publication_feed": Case(
+        Access.PUBLISHED, kwargs=lambda: {"organisation": _publication()["organisation"]}
+    ),
+    "cover_report": Case(Access.EDIT, kwargs=_period_to_publish),
+    "preview": Case(Access.PUBLISH, kwargs=_period_to_publish),
+    "preview_paper": Case(Access.PUBLISH, kwargs=_period_to_publish),
+    "publish_next": Case(Access.PUBLISH, ok_status=302),
 }

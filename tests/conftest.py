@@ -31,6 +31,16 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    # A published page is cached by a key made of ids and dates, which a database rolled back
+    # between tests hands out again: each test starts with empty caches.
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def persona_client(db):
     """persona_client("editor") -> a Client signed in as a fresh user of that role."""

@@ -1,9 +1,11 @@
 """Factories for core records. Areas add their own in tests/<area>/factories.py."""
 
+import io
 import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from openpyxl import Workbook
 
 from assurance.models import Organisation, ReportingPeriod
 
@@ -38,3 +40,13 @@ def make_organisation(**fields) -> Organisation:
 
 def make_period(start_year: int = 2017, quarter: int | None = None) -> ReportingPeriod:
     return ReportingPeriod.objects.get_or_create(start_year=start_year, quarter=quarter)[0]
+
+
+def make_xlsx(rows) -> bytes:
+    """An Excel workbook whose first sheet holds the rows, as a spreadsheet program saves it."""
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

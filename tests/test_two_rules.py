@@ -89,9 +89,6 @@ def test_restricted_records_of_the_published_quarter_are_left_out_everywhere(dem
             organisation=home_publication.organisation,
             period=quarter,
             by=make_user(Role.PUBLISHER),
-            title="Assurance and performance",
-            purpose="Purpose",
-            recommendation="Note",
             correction_note="Closed items retitled",
             warnings_acknowledged=True,
         )

@@ -4,11 +4,13 @@ area's loader receives. Loaders are idempotent: running twice changes nothing.""
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from assurance import registry
 from assurance.models import AuditedModel, Organisation, ReportingPeriod
@@ -63,7 +65,7 @@ class DemoContext:
     scale: int
     home: Organisation
     organisations: dict[str, Organisation]
-    users: dict[str, object]
+    users: dict[str, Any]
     # Copies for --scale: each is an extra OPCC with its own copy of every area's data.
     copies: list[Organisation] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
@@ -151,26 +153,28 @@ DEMO_PUBLISHED_QUARTER = (2016, 3)
 
 
 def publish_demo(context: DemoContext) -> None:
-    """Publish the demo quarter for every demo OPCC, once, so panel members have a dashboard."""
-    from assurance.models import Publication
+    """Publish the demo quarter for every demo OPCC, once, with its cover report, on a day
+    before the panel meeting it goes to: panel members then have a dashboard to read."""
+    from assurance.models import CoverReport, Publication
     from assurance.publishing import publication_publish
 
+    spec = dict(read_yaml(Path(__file__).with_name("core.yaml"))["cover_report"])
+    published_on = spec.pop("published_on")
+    published_at = timezone.make_aware(datetime.datetime.combine(published_on, datetime.time(10)))
     period = context.period(*DEMO_PUBLISHED_QUARTER)
     for organisation in context.owners:
+        upsert(
+            CoverReport,
+            {"organisation": organisation, "period": period},
+            spec | {"meeting_name": f"{organisation.area_name} Police and Crime Panel"},
+        )
         if Publication.objects.filter(organisation=organisation, period=period).exists():
             continue
         publication_publish(
             organisation=organisation,
             period=period,
             by=context.users["publisher"],
-            title="Assurance and performance",
-            purpose=(
-                "To provide members of the panel with an update on the Commissioner's assurance "
-                "programme and performance framework."
-            ),
-            recommendation="Members of the panel are invited to note this report.",
-            agenda_item="8",
-            meeting_date=datetime.date(2016, 12, 7),
+            published_at=published_at,
             warnings_acknowledged=True,
         )
         context.say(f"Published {period.label} for {organisation.short_name}")

@@ -230,3 +230,85 @@ def as_date(value, style: str = "j F Y") -> str:
         return date_format(datetime.date.fromisoformat(str(value)[:10]), style)
     except ValueError:
         return value or ""
+
+
+CAPTION_CLASSES = {
+    "hidden": "govuk-visually-hidden",
+    "s": "govuk-table__caption govuk-table__caption--s",
+    "m": "govuk-table__caption govuk-table__caption--m",
+    "l": "govuk-table__caption govuk-table__caption--l",
+}
+
+
+@register.simple_block_tag
+def govuk_table(content, heads: str = "", caption: str = "", caption_size: str = "hidden", classes: str = ""):
+    """A GOV.UK table: the caption, a header row, and the rows between the tags.
+
+    `heads` names the columns, separated by "|"; a name starting with "#" is a numeric column.
+    A caption that needs the page's values can instead open the content as a <caption>, and a
+    header row that does (a column per status a plan sets, a tag in a heading) as a <thead>.
+    Every table of the service is made here, so its markup (scope, classes) is the same in
+    every page and in the panel paper.
+    """
+    body = str(content)
+    head_caption = ""
+    stripped = body.lstrip()
+    if stripped.startswith("<caption"):
+        end = stripped.index("</caption>") + len("</caption>")
+        head_caption, body = stripped[:end], stripped[end:]
+    elif caption:
+        head_caption = format_html(
+            '<caption class="{}">{}</caption>',
+            CAPTION_CLASSES.get(caption_size, CAPTION_CLASSES["hidden"]),
+            caption,
+        )
+    cells = []
+    for name in (h for h in heads.split("|") if h):
+        numeric = name.startswith("#")
+        cells.append(
+            format_html(
+                '<th scope="col" class="govuk-table__header{}">{}</th>',
+                " govuk-table__header--numeric" if numeric else "",
+                name.removeprefix("#"),
+            )
+        )
+    head = (
+        format_html(
+            '<thead class="govuk-table__head"><tr class="govuk-table__row">{}</tr></thead>',
+            mark_safe("".join(cells)),
+        )  # noqa: S308 - joined format_html parts
+        if cells
+        else ""
+    )
+    if not cells and body.lstrip().startswith("<thead"):
+        rest = body.lstrip()
+        end = rest.index("</thead>") + len("</thead>")
+        head, body = mark_safe(rest[:end]), rest[end:]  # noqa: S308 - rendered by the template
+    return format_html(
+        '<table class="govuk-table{}">{}{}<tbody class="govuk-table__body">{}</tbody></table>',
+        f" {classes}" if classes else "",
+        mark_safe(head_caption),  # noqa: S308 - built by format_html, or rendered by the template
+        head,
+        mark_safe(body),  # noqa: S308 - the rendered, autoescaped content of the tag
+    )
+
+
+@register.filter
+def cover_sections(report: dict) -> list[dict]:
+    """A frozen cover report's sections in the order a panel report prints them, numbered,
+    leaving out those the office left empty."""
+    contact = report.get("contact") or {}
+    candidates = [
+        ("Purpose", "text", report.get("purpose")),
+        ("Background", "text", report.get("background")),
+        ("Key points and exceptions", "text", report.get("key_points")),
+        ("Implications", "implications", report.get("implications")),
+        ("Recommendation", "text", report.get("recommendation")),
+        ("Contact officer", "contact", contact if any(contact.values()) else None),
+        ("Background papers", "lines", report.get("background_papers")),
+    ]
+    present = [(heading, kind, content) for heading, kind, content in candidates if content]
+    return [
+        {"number": n, "heading": heading, "kind": kind, "content": content}
+        for n, (heading, kind, content) in enumerate(present, start=1)
+    ]

@@ -23,7 +23,7 @@ HOME_SLUG = "west-mercia-opcc"
 IN_PROGRESS = "In progress"
 
 
-def load_demo(*, context: DemoContext) -> None:
+def load_demo(context: DemoContext) -> None:
     data = read_yaml(Path(__file__).with_name("plan.yaml"))
     periods = {(p.start_year, p.quarter): p for p in ReportingPeriod.objects.all()}
     for owner in context.owners:

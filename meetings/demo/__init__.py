@@ -126,7 +126,7 @@ def _action(item: AgendaItem, row: dict) -> None:
         upsert(ActionUpdate, {"action": action, "date": _date(update["date"])}, {"text": update["text"]})
 
 
-def load_demo(*, context: DemoContext) -> None:
+def load_demo(context: DemoContext) -> None:
     glossary = read_yaml(HERE / "bodies.yaml")["bodies"]
     hta = read_yaml(HERE / "holding_to_account_2016.yaml")
     cgb = read_yaml(HERE / "corporate_governance_board.yaml")

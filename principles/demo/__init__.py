@@ -16,7 +16,7 @@ FRAMEWORK_FILES = [FRAMEWORKS_DIR / "cipfa-solace-2016.yaml"]
 ASSESSMENT_FILES = [HERE / "assessment-2016-17.yaml", HERE / "assessment-2017-18.yaml"]
 
 
-def load_demo(*, context: DemoContext) -> None:
+def load_demo(context: DemoContext) -> None:
     for path in FRAMEWORK_FILES:
         framework_load_file(path)
     years = [read_yaml(path) for path in ASSESSMENT_FILES]

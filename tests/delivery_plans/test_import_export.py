@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from assurance.models import Rag
 from assurance.tables import LIMITS
@@ -16,7 +16,7 @@ from delivery_plans import tables as spreadsheets
 from delivery_plans.bench import bench_import
 from delivery_plans.models import Commitment, ProgressUpdate
 from tests.delivery_plans.factories import make_commitment, make_objective, make_plan, make_update
-from tests.factories import make_organisation, make_period
+from tests.factories import make_organisation, make_period, make_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +39,6 @@ def upload(client, plan, content, name="plan.csv", kind="commitments"):
     return client.post(reverse("delivery_plans:import", args=[plan.pk]), {"kind": kind, "file": file})
 
 
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def test_an_editor_imports_commitments_from_csv_with_areas_and_cross_references(editor_client, plan):
     content = COMMITMENT_HEADER + (
         "1.1,1,policing,Support victims,Audit skills,,,Victims' Board\n"
@@ -67,7 +58,7 @@ def test_reimporting_updates_the_same_commitments_by_ref(editor_client, plan):
     response = upload(
         editor_client,
         plan,
-        xlsx([COMMITMENT_HEADER.strip().split(","), ["1.1", 1, "policing", "New words"]]),
+        make_xlsx([COMMITMENT_HEADER.strip().split(","), ["1.1", 1, "policing", "New words"]]),
         "p.xlsx",
     )
     assert response.status_code == 302
@@ -160,7 +151,7 @@ def test_a_malformed_file_is_refused_whole_with_its_row_named(
 
 
 def test_a_formula_in_an_excel_cell_is_refused(editor_client, plan):
-    content = xlsx([COMMITMENT_HEADER.strip().split(","), ["1.1", 1, "policing", "=1+1"]])
+    content = make_xlsx([COMMITMENT_HEADER.strip().split(","), ["1.1", 1, "policing", "=1+1"]])
     response = upload(editor_client, plan, content, name="plan.xlsx")
     assert "A formula is not allowed" in response.content.decode()
     assert not plan.commitments.exists()

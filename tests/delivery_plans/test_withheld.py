@@ -58,9 +58,6 @@ def test_withheld_figures_never_reach_the_publication_and_say_why(demo):  # noqa
             organisation=home.organisation,
             period=quarter,
             by=make_user(Role.PUBLISHER),
-            title="Assurance and performance",
-            purpose="Purpose",
-            recommendation="Note",
             correction_note="Two measures withheld",
             warnings_acknowledged=True,
         )

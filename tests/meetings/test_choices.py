@@ -8,27 +8,20 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_period
-from tests.meetings.factories import (
-    make_body,
-    make_commitment,
-    make_item,
-    make_meeting,
-    make_plan,
-    schedule,
-)
+from tests.meetings import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def board():
-    body = make_body(name="Monthly Holding to Account", holds_to_account=True)
-    make_item(make_meeting(body, datetime.date(2016, 10, 12)), title="Capital programme")
+    body = factories.make_body(name="Monthly Holding to Account", holds_to_account=True)
+    factories.make_item(factories.make_meeting(body, datetime.date(2016, 10, 12)), title="Capital programme")
     return body
 
 
 def test_a_body_not_among_the_organisations_is_a_written_400(editor_client, board):
-    elsewhere = make_body(name="Another office's board")
+    elsewhere = factories.make_body(name="Another office's board")
     for body in ("999999", str(elsewhere.pk), "abc"):
         response = editor_client.get(
             reverse("meetings:summary"), {"organisation": board.owner.slug, "body": body}
@@ -66,15 +59,15 @@ def test_valid_choices_are_shown(editor_client, board):
 
 
 def test_the_coverage_headline_says_what_each_number_counts(editor_client):
-    body = make_body()
-    plan = make_plan(owner=body.owner)
+    body = factories.make_body()
+    plan = factories.make_plan(owner=body.owner)
     covered_scheduled, gap, covered_unscheduled = (
-        make_commitment(plan, ref) for ref in ("1.1", "1.2", "1.3")
+        factories.make_commitment(plan, ref) for ref in ("1.1", "1.2", "1.3")
     )
-    make_commitment(plan, "1.4")
-    schedule(covered_scheduled)
-    schedule(gap)
-    item = make_item(make_meeting(body, datetime.date(2016, 10, 12)))
+    factories.make_commitment(plan, "1.4")
+    factories.schedule(covered_scheduled)
+    factories.schedule(gap)
+    item = factories.make_item(factories.make_meeting(body, datetime.date(2016, 10, 12)))
     item.commitments.add(covered_scheduled, covered_unscheduled)
     page = editor_client.get(
         reverse("meetings:coverage"), {"organisation": body.owner.slug, "period": "2016-17-q3"}

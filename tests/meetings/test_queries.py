@@ -8,27 +8,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.meetings.factories import (
-    make_action,
-    make_body,
-    make_commitment,
-    make_item,
-    make_meeting,
-    make_plan,
-    schedule,
-)
+from tests.meetings import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def grow(body, plan, n, start):
     for i in range(n):
-        meeting = make_meeting(body, start + datetime.timedelta(days=i))
-        commitment = make_commitment(plan, ref=f"{start.toordinal()}.{i}")
-        schedule(commitment)
-        item = make_item(meeting, commitments=[commitment])
-        make_item(meeting, closed=True, deferred=True)
-        action = make_action(item)
+        meeting = factories.make_meeting(body, start + datetime.timedelta(days=i))
+        commitment = factories.make_commitment(plan, ref=f"{start.toordinal()}.{i}")
+        factories.schedule(commitment)
+        item = factories.make_item(meeting, commitments=[commitment])
+        factories.make_item(meeting, closed=True, deferred=True)
+        action = factories.make_action(item)
         action.updates.create(date=action.due_date, text="update")
 
 
@@ -40,11 +32,11 @@ def count(client, url) -> int:
 
 @pytest.mark.parametrize("name", ["list", "actions", "coverage", "summary", "detail", "meeting_detail"])
 def test_pages_run_the_same_number_of_queries_at_two_sizes(name, editor_client):
-    body = make_body(holds_to_account=True)
-    plan = make_plan(owner=body.owner)
+    body = factories.make_body(holds_to_account=True)
+    plan = factories.make_plan(owner=body.owner)
     grow(body, plan, 2, datetime.date(2016, 10, 1))
-    target = make_meeting(body, datetime.date(2016, 12, 20))
-    make_action(make_item(target))
+    target = factories.make_meeting(body, datetime.date(2016, 12, 20))
+    factories.make_action(factories.make_item(target))
     urls = {
         "detail": lambda: reverse("meetings:detail", args=[body.pk]),
         "meeting_detail": target.get_absolute_url,

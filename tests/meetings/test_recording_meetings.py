@@ -8,23 +8,16 @@ from django.urls import reverse
 from assurance.models import Visibility
 from meetings.models import Action, AgendaItem, Meeting
 from tests.factories import make_period
-from tests.meetings.factories import (
-    make_action,
-    make_body,
-    make_commitment,
-    make_item,
-    make_meeting,
-    make_plan,
-)
+from tests.meetings import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_editor_records_a_meeting_with_open_and_closed_items_and_actions(editor_client):
     make_period(2016, 2)
-    body = make_body(name="Corporate Governance Board")
-    plan = make_plan(owner=body.owner)
-    commitment = make_commitment(plan, ref="3.1")
+    body = factories.make_body(name="Corporate Governance Board")
+    plan = factories.make_plan(owner=body.owner)
+    commitment = factories.make_commitment(plan, ref="3.1")
 
     response = editor_client.post(
         reverse("meetings:meeting_create", args=[body.pk]),
@@ -63,13 +56,13 @@ def test_an_editor_records_a_meeting_with_open_and_closed_items_and_actions(edit
 
 
 def test_an_open_action_is_carried_to_every_later_meeting_until_closed(editor_client):
-    body = make_body()
-    august = make_meeting(body, datetime.date(2016, 8, 9))
-    october = make_meeting(body, datetime.date(2016, 10, 11))
-    december = make_meeting(body, datetime.date(2016, 12, 6))
-    make_action(make_item(august), description="Savings profile by year")
-    closed = make_action(
-        make_item(august),
+    body = factories.make_body()
+    august = factories.make_meeting(body, datetime.date(2016, 8, 9))
+    october = factories.make_meeting(body, datetime.date(2016, 10, 11))
+    december = factories.make_meeting(body, datetime.date(2016, 12, 6))
+    factories.make_action(factories.make_item(august), description="Savings profile by year")
+    closed = factories.make_action(
+        factories.make_item(august),
         description="Benchmark against similar forces",
         status="closed",
         closed_on=datetime.date(2016, 11, 1),
@@ -84,10 +77,10 @@ def test_an_open_action_is_carried_to_every_later_meeting_until_closed(editor_cl
 
 
 def test_a_deferred_item_is_offered_at_the_next_meeting_and_taken_up(editor_client):
-    body = make_body()
-    june = make_meeting(body, datetime.date(2016, 6, 21))
-    july = make_meeting(body, datetime.date(2016, 7, 19))
-    deferred = make_item(june, title="Cyber crime", deferred=True)
+    body = factories.make_body()
+    june = factories.make_meeting(body, datetime.date(2016, 6, 21))
+    july = factories.make_meeting(body, datetime.date(2016, 7, 19))
+    deferred = factories.make_item(june, title="Cyber crime", deferred=True)
 
     page = editor_client.get(july.get_absolute_url()).content.decode()
     assert "Deferred from earlier meetings" in page and "Cyber crime" in page
@@ -100,9 +93,9 @@ def test_a_deferred_item_is_offered_at_the_next_meeting_and_taken_up(editor_clie
 
 @pytest.mark.parametrize("persona", ["editor", "publisher", "administrator"])
 def test_each_staff_role_can_take_up_a_deferred_item(persona, persona_client):
-    body = make_body()
-    deferred = make_item(make_meeting(body, datetime.date(2016, 6, 21)), deferred=True)
-    later = make_meeting(body, datetime.date(2016, 7, 19))
+    body = factories.make_body()
+    deferred = factories.make_item(factories.make_meeting(body, datetime.date(2016, 6, 21)), deferred=True)
+    later = factories.make_meeting(body, datetime.date(2016, 7, 19))
     response = persona_client(persona).post(reverse("meetings:item_take_up", args=[later.pk, deferred.pk]))
     assert response.status_code == 302
     assert later.items.count() == 1
@@ -110,18 +103,18 @@ def test_each_staff_role_can_take_up_a_deferred_item(persona, persona_client):
 
 @pytest.mark.parametrize(("persona", "status"), [("panel", 403), ("anonymous", 302)])
 def test_panel_and_anonymous_cannot_take_up_an_item(persona, status, persona_client):
-    body = make_body()
-    deferred = make_item(make_meeting(body, datetime.date(2016, 6, 21)), deferred=True)
-    later = make_meeting(body, datetime.date(2016, 7, 19))
+    body = factories.make_body()
+    deferred = factories.make_item(factories.make_meeting(body, datetime.date(2016, 6, 21)), deferred=True)
+    later = factories.make_meeting(body, datetime.date(2016, 7, 19))
     response = persona_client(persona).post(reverse("meetings:item_take_up", args=[later.pk, deferred.pk]))
     assert response.status_code == status
     assert later.items.count() == 0
 
 
 def test_the_tracker_filters_overdue_actions(editor_client):
-    item = make_item(make_meeting(date=datetime.date(2016, 10, 12)))
-    make_action(item, description="Long overdue action", due_date=datetime.date(2016, 11, 1))
-    make_action(
+    item = factories.make_item(factories.make_meeting(date=datetime.date(2016, 10, 12)))
+    factories.make_action(item, description="Long overdue action", due_date=datetime.date(2016, 11, 1))
+    factories.make_action(
         item, description="Future action", due_date=datetime.date.today() + datetime.timedelta(days=30)
     )
     page = editor_client.get(reverse("meetings:actions") + "?overdue=yes").content.decode()
@@ -130,12 +123,15 @@ def test_the_tracker_filters_overdue_actions(editor_client):
 
 
 def test_the_summary_lays_out_a_year_as_appendix_b(editor_client):
-    body = make_body(name="Monthly Holding to Account", holds_to_account=True)
-    plan = make_plan(owner=body.owner)
-    make_meeting(body, datetime.date(2016, 8, 1), status="no_meeting")
-    september = make_meeting(body, datetime.date(2016, 9, 29), ad_hoc=True)
-    make_item(
-        september, title="Child Sexual Exploitation", kind="other", commitments=[make_commitment(plan, "1.2")]
+    body = factories.make_body(name="Monthly Holding to Account", holds_to_account=True)
+    plan = factories.make_plan(owner=body.owner)
+    factories.make_meeting(body, datetime.date(2016, 8, 1), status="no_meeting")
+    september = factories.make_meeting(body, datetime.date(2016, 9, 29), ad_hoc=True)
+    factories.make_item(
+        september,
+        title="Child Sexual Exploitation",
+        kind="other",
+        commitments=[factories.make_commitment(plan, "1.2")],
     )
     page = editor_client.get(reverse("meetings:summary") + f"?body={body.pk}&year=2016").content.decode()
     assert "No meeting that month" in page
@@ -143,8 +139,8 @@ def test_the_summary_lays_out_a_year_as_appendix_b(editor_client):
 
 
 def test_moving_an_item_into_the_closed_part_restricts_its_actions_with_history(editor_client, editor):
-    item = make_item(title="Estates review")
-    action = make_action(item, description="Report the sale")
+    item = factories.make_item(title="Estates review")
+    action = factories.make_action(item, description="Report the sale")
     version = action.version
     response = editor_client.post(
         reverse("meetings:item_update", args=[item.pk]),

@@ -10,41 +10,38 @@ from django.test.utils import CaptureQueriesContext
 from assurance.registry import Scope, get
 from meetings.dashboard import checks, snapshot
 from tests.factories import make_period
-from tests.meetings.factories import (
-    make_action,
-    make_body,
-    make_commitment,
-    make_item,
-    make_meeting,
-    make_plan,
-    schedule,
-)
+from tests.meetings import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def build(n: int, body=None, plan=None, first_day: int = 1):
-    body = body or make_body()
-    plan = plan or make_plan(owner=body.owner)
+    body = body or factories.make_body()
+    plan = plan or factories.make_plan(owner=body.owner)
     for i in range(n):
-        meeting = make_meeting(body, datetime.date(2016, 10, first_day) + datetime.timedelta(days=i))
-        commitment = make_commitment(plan, ref=f"{first_day}.{i}")
-        schedule(commitment)
-        item = make_item(meeting, commitments=[commitment])
-        make_item(meeting, closed=True)
-        make_action(item, due_date=datetime.date(2016, 11, 1))
+        meeting = factories.make_meeting(
+            body, datetime.date(2016, 10, first_day) + datetime.timedelta(days=i)
+        )
+        commitment = factories.make_commitment(plan, ref=f"{first_day}.{i}")
+        factories.schedule(commitment)
+        item = factories.make_item(meeting, commitments=[commitment])
+        factories.make_item(meeting, closed=True)
+        factories.make_action(item, due_date=datetime.date(2016, 11, 1))
     return body, plan
 
 
 def test_the_snapshot_reports_meetings_actions_and_coverage_gaps():
-    body = make_body(name="Monthly Holding to Account")
-    plan = make_plan(owner=body.owner)
-    covered, gap = make_commitment(plan, "1.1"), make_commitment(plan, "2.2", text="Reduce burglary")
-    schedule(covered), schedule(gap)
-    meeting = make_meeting(body, datetime.date(2016, 10, 18))
-    item = make_item(meeting, title="Violent crime", kind="P", commitments=[covered])
-    make_action(item, description="Report the trend", due_date=datetime.date(2016, 11, 30))
-    make_action(
+    body = factories.make_body(name="Monthly Holding to Account")
+    plan = factories.make_plan(owner=body.owner)
+    covered, gap = (
+        factories.make_commitment(plan, "1.1"),
+        factories.make_commitment(plan, "2.2", text="Reduce burglary"),
+    )
+    factories.schedule(covered), factories.schedule(gap)
+    meeting = factories.make_meeting(body, datetime.date(2016, 10, 18))
+    item = factories.make_item(meeting, title="Violent crime", kind="P", commitments=[covered])
+    factories.make_action(item, description="Report the trend", due_date=datetime.date(2016, 11, 30))
+    factories.make_action(
         item,
         description="Closed one",
         due_date=datetime.date(2016, 11, 1),

@@ -149,10 +149,11 @@ class Command(BaseCommand):
             .stdout.strip()
             .splitlines()[-1]
         )
-        area_figures = {}
-        for area in registry.areas():
-            for bench in area.extra.get("benchmarks", []):
-                area_figures.update(bench())
+        area_figures = {
+            benchmark.name: benchmark.measure()
+            for area in registry.areas()
+            for benchmark in area.benchmarks()
+        }
         print(
             json.dumps(
                 {  # noqa: T201 - read by the parent process

@@ -1,0 +1,280 @@
+"""Reading what was published: the list, each publication, its paper, its data (CSV and JSON)
+and an Atom feed per organisation. Everything here is served from the frozen snapshot, never
+from live records; a withdrawn version is gone for the panel and the public, and kept for staff."""
+
+import hashlib
+import json
+
+from django.contrib.syndication.views import Feed
+from django.core.cache import caches
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import http_date
+
+from assurance.models import Organisation, Paper, Publication
+from assurance.paper import frozen_report
+from assurance.permissions import Access, access, can_see_restricted
+from assurance.tables import FORMATS, write_table
+
+
+def get_publication(organisation: str, period: str, version: int) -> Publication:
+    from assurance.dashboard_views import period_from_slug
+
+    return get_object_or_404(
+        Publication.objects.select_related("organisation", "period", "published_by", "paper", "withdrawal"),
+        organisation__slug=organisation,
+        period=period_from_slug(period),
+        version=version,
+    )
+
+
+def withdrawn_for(request, publication: Publication):
+    """For a reader who is not staff, the page that stands in for a withdrawn version (410)."""
+    if publication.withdrawn is None or can_see_restricted(request.user):
+        return None
+    current = (
+        Publication.objects.filter(
+            organisation=publication.organisation, period=publication.period, withdrawal__isnull=True
+        )
+        .order_by("-version")
+        .first()
+    )
+    return render(
+        request,
+        "dashboard/withdrawn.html",
+        {"publication": publication, "withdrawal": publication.withdrawn, "current": current},
+        status=410,
+    )
+
+
+@access(Access.PUBLISHED)
+def publication_list(request):
+    """Every published dashboard, newest first; corrections and withdrawals listed with their period."""
+    publications = (
+        Publication.objects.select_related("organisation", "period", "paper", "withdrawal")
+        # The list shows none of the frozen data, so it is not read.
+        .defer("snapshot", "changes")
+        .order_by("organisation__name", "-period__start_year", "-period__quarter", "-version")
+    )
+    return render(request, "dashboard/publication_list.html", {"publications": publications})
+
+
+def publication_context(publication: Publication, *, preview: bool = False) -> dict:
+    versions = (
+        []
+        if preview
+        else list(
+            Publication.objects.filter(organisation=publication.organisation, period=publication.period)
+            .order_by("version")
+            .values("version", "published_at", "correction_note", "withdrawal__withdrawn_at")
+        )
+    )
+    return {
+        "publication": publication,
+        "snapshot": publication.snapshot,
+        "report": frozen_report(publication),
+        "versions": versions,
+        "current_version": max(
+            (v["version"] for v in versions if not v["withdrawal__withdrawn_at"]), default=publication.version
+        ),
+        "paper": None if preview else getattr(publication, "paper", None),
+        "preview": preview,
+    }
+
+
+# How long a reader's browser (or a proxy) may keep a published page before asking again; it
+# then revalidates with the ETag, which changes when a correction or a withdrawal does.
+PUBLISHED_MAX_AGE = 60 * 60
+
+
+def served_like_a_file(request, publication: Publication, kind: str, make) -> HttpResponse:
+    """A published page (or its data) for a reader who is not signed in: made once, kept in the
+    "publications" cache, and served with an ETag, Last-Modified and a long Cache-Control.
+
+    What it shows depends only on the frozen snapshot and on the period's other versions (a
+    later correction, a withdrawal): those are in the key, so a change makes a new entry.
+    `make()` returns (content, content type).
+    """
+    versions = list(
+        Publication.objects.filter(
+            organisation_id=publication.organisation_id, period_id=publication.period_id
+        )
+        .order_by("version")
+        .values_list("version", "published_at", "withdrawal__withdrawn_at")
+    )
+    state = repr([(publication.pk, kind), versions])
+    etag = '"' + hashlib.sha256(state.encode()).hexdigest()[:32] + '"'
+    changed = max(t for _, published, withdrawn in versions for t in (published, withdrawn) if t)
+    last_modified = int(changed.timestamp())
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return not_modified
+    cache = caches["publications"]
+    cached = cache.get(etag)
+    if cached is None:
+        cached = make()
+        cache.set(etag, cached)
+    content, content_type = cached
+    response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=PUBLISHED_MAX_AGE)
+    return response
+
+
+def for_anyone(request) -> bool:
+    """Whether the page is the same for every reader: not signed in, no message waiting."""
+    return not request.user.is_authenticated and "messages" not in request.COOKIES
+
+
+@access(Access.PUBLISHED)
+def publication_detail(request, organisation: str, period: str, version: int):
+    """A published dashboard exactly as it was frozen, with its cover report and each area's appendix."""
+    publication = get_publication(organisation, period, version)
+    gone = withdrawn_for(request, publication)
+    if gone is not None:
+        return gone
+    if for_anyone(request):
+        return served_like_a_file(
+            request,
+            publication,
+            "page",
+            lambda: (
+                render_to_string(
+                    "dashboard/publication_detail.html", publication_context(publication), request=request
+                ),
+                "text/html; charset=utf-8",
+            ),
+        )
+    return render(request, "dashboard/publication_detail.html", publication_context(publication))
+
+
+@access(Access.PUBLISHED)
+def publication_pdf(request, organisation: str, period: str, version: int):
+    """The stored panel paper, or a page that says it is still being made."""
+    publication = get_publication(organisation, period, version)
+    gone = withdrawn_for(request, publication)
+    if gone is not None:
+        return gone
+    paper = getattr(publication, "paper", None)
+    if paper is not None and paper.status == Paper.Status.READY and paper.file:
+        org, period = publication.organisation.slug, publication.period.slug
+        filename = f"panel-paper-{org}-{period}-v{publication.version}.pdf"
+        response = FileResponse(paper.file.open("rb"), content_type="application/pdf", filename=filename)
+        if for_anyone(request) and paper.made_at:
+            # The paper never changes once made: readers' browsers and proxies may keep it.
+            response["Last-Modified"] = http_date(int(paper.made_at.timestamp()))
+            patch_cache_control(response, public=True, max_age=PUBLISHED_MAX_AGE)
+        return response
+    pending = render(request, "dashboard/paper_pending.html", {"publication": publication, "paper": paper})
+    pending["Retry-After"] = "5"
+    return pending
+
+
+def published_data(publication: Publication) -> dict:
+    """What a publication published, as open data: its snapshot and cover report, no more."""
+    snapshot = publication.snapshot
+    return {
+        "organisation": snapshot.get("organisation"),
+        "period": snapshot.get("period"),
+        "version": publication.version,
+        "published_at": publication.published_at.isoformat(),
+        "statuses_as_at": snapshot.get("as_at"),
+        "correction_note": publication.correction_note,
+        "report": frozen_report(publication),
+        "changes_since_previous": publication.changes,
+        "areas": [
+            {"key": area["key"], "title": area["title"], "data": area["data"]}
+            for area in snapshot.get("areas", [])
+        ],
+    }
+
+
+def _data_name(publication: Publication) -> str:
+    return f"dashboard-{publication.organisation.slug}-{publication.period.slug}-v{publication.version}"
+
+
+def _as_json(publication: Publication) -> tuple[str, str]:
+    return json.dumps(
+        published_data(publication), ensure_ascii=False, indent=1
+    ), "application/json; charset=utf-8"
+
+
+def _as_csv(publication: Publication) -> tuple[bytes, str]:
+    rows = [["Area", "Item", "RAG", "Status"]]
+    for area in publication.snapshot.get("areas", []):
+        for item in area["data"].get("items", []):
+            rows.append([area["title"], item.get("label", ""), item.get("rag", ""), item.get("status", "")])
+    return write_table(rows, "csv"), FORMATS["csv"]
+
+
+def _published_file(request, organisation: str, period: str, version: int, kind: str, make, ext: str):
+    publication = get_publication(organisation, period, version)
+    gone = withdrawn_for(request, publication)
+    if gone is not None:
+        return gone
+    response = served_like_a_file(request, publication, kind, lambda: make(publication))
+    if response.status_code == 200:
+        disposition = "inline" if ext == "json" else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{_data_name(publication)}.{ext}"'
+    return response
+
+
+@access(Access.PUBLISHED)
+def publication_json(request, organisation: str, period: str, version: int):
+    """What the publication published, as JSON."""
+    return _published_file(request, organisation, period, version, "json", _as_json, "json")
+
+
+@access(Access.PUBLISHED)
+def publication_csv(request, organisation: str, period: str, version: int):
+    """Every rated or tracked item the publication holds, a row each."""
+    return _published_file(request, organisation, period, version, "csv", _as_csv, "csv")
+
+
+class PublicationFeed(Feed):
+    """An Atom feed of an organisation's publications, newest first, for readers to follow."""
+
+    feed_type = Atom1Feed
+    access = Access.PUBLISHED
+
+    def get_object(self, request, organisation: str):
+        return get_object_or_404(Organisation, slug=organisation, kind=Organisation.Kind.OPCC)
+
+    def title(self, organisation):
+        return f"Governance dashboards published by {organisation.name}"
+
+    def link(self, organisation):
+        return reverse("publication_list")
+
+    def subtitle(self, organisation):
+        return "Each quarter's governance dashboard as published to the Police and Crime Panel."
+
+    def items(self, organisation):
+        return (
+            Publication.objects.filter(organisation=organisation, withdrawal__isnull=True)
+            .select_related("period", "organisation")
+            .defer("snapshot", "changes")
+            .order_by("-published_at")[:50]
+        )
+
+    def item_title(self, publication):
+        return f"{publication.title}: {publication.period.label}, version {publication.version}"
+
+    def item_description(self, publication):
+        if publication.correction_note:
+            return f"Correction: {publication.correction_note}"
+        return f"The governance dashboard for {publication.period.label}."
+
+    def item_link(self, publication):
+        return publication.get_absolute_url()
+
+    def item_pubdate(self, publication):
+        return publication.published_at
+
+    def item_updateddate(self, publication):
+        return publication.published_at

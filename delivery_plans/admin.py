@@ -15,18 +15,13 @@ class PlanAdmin(AuditedAdmin):
             services.plan_create(plan=obj, by=request.user, links=form_links(form))
 
 
-class ObjectiveAdmin(AuditedAdmin):
+class PlanRecordAdmin(AuditedAdmin):
+    """Objectives and commitments: saved with the sort key of their ref."""
+
     def save_model(self, request, obj, form, change):
         # The form's clean() compared the versions and holds the row's lock until this save.
-        services.objective_save(
-            objective=obj, by=request.user, loaded_version=obj.version if change else None
-        )
-
-
-class CommitmentAdmin(AuditedAdmin):
-    def save_model(self, request, obj, form, change):
-        services.commitment_save(
-            commitment=obj,
+        services.plan_record_save(
+            record=obj,
             by=request.user,
             loaded_version=obj.version if change else None,
             links=form_links(form),
@@ -37,11 +32,11 @@ register_audited(
     models.Plan, admin_class=PlanAdmin, list_display=["title", "owner", "start_year", "end_year"]
 )
 register_audited(
-    models.Objective, admin_class=ObjectiveAdmin, list_display=["ref", "title", "plan"], list_filter=["plan"]
+    models.Objective, admin_class=PlanRecordAdmin, list_display=["ref", "title", "plan"], list_filter=["plan"]
 )
 register_audited(
     models.Commitment,
-    admin_class=CommitmentAdmin,
+    admin_class=PlanRecordAdmin,
     list_display=["ref", "plan", "objective", "kind", "status"],
     list_filter=["plan", "kind"],
     search_fields=["ref", "text"],

@@ -52,7 +52,7 @@ def bench_import(n: int = 1000) -> float:
             )
             for number in (1, 2, 3, 4):
                 objective = Objective(plan=plan, ref=str(number), title=f"Objective {number}", order=number)
-                services.objective_save(objective=objective, by=None)
+                services.plan_record_save(record=objective, by=None)
             started = time.perf_counter()
             result = tables.CommitmentImport(plan=plan).run(content, "bench.xlsx")
             elapsed = time.perf_counter() - started

@@ -45,6 +45,17 @@ def _long_date(day) -> str:
     return f"{day:%-d %B %Y}"
 
 
+def unique_in_plan(form: forms.ModelForm, name: str, message: str) -> str:
+    """A field's value, refused when another record of the plan has it already, ignoring
+    capitals. The plan is not a field of these forms, so Django would not check the (plan,
+    value) constraint, and the database would refuse the save."""
+    value = form.cleaned_data[name].strip()
+    others = form._meta.model._default_manager.filter(plan=form.instance.plan).exclude(pk=form.instance.pk)
+    if others.filter(**{f"{name}__iexact": value}).exists():
+        raise forms.ValidationError(message.format(value))
+    return value
+
+
 class FinancialYearField(forms.Field):
     """A financial year as people write it (2016/17, 2016-17, or its first year, 2016), kept as
     its start year."""
@@ -187,14 +198,7 @@ class ObjectiveForm(VersionedModelForm):
         widgets = {"title": forms.Textarea(attrs={"rows": 2}), "outcomes": forms.Textarea(attrs={"rows": 3})}
 
     def clean_ref(self):
-        # The plan is not a form field, so the (plan, ref) constraint is checked here.
-        ref = self.cleaned_data["ref"].strip()
-        taken = Objective.objects.filter(plan=self.instance.plan, ref__iexact=ref).exclude(
-            pk=self.instance.pk
-        )
-        if taken.exists():
-            raise forms.ValidationError(f"{ref} is already an objective of this plan: choose another ref")
-        return ref
+        return unique_in_plan(self, "ref", "{} is already an objective of this plan: choose another ref")
 
 
 class DeliveryStatusForm(VersionedModelForm):
@@ -204,11 +208,8 @@ class DeliveryStatusForm(VersionedModelForm):
         widgets = {"tone": forms.RadioSelect}
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        plan = self.instance.plan
-        if DeliveryStatus.objects.filter(plan=plan, name__iexact=name).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(f"This plan already has a status called ‘{name}’")
-        if self.instance.pk is None and plan.statuses.count() >= MAX_STATUSES:
+        name = unique_in_plan(self, "name", "This plan already has a status called ‘{}’")
+        if self.instance.pk is None and self.instance.plan.statuses.count() >= MAX_STATUSES:
             raise forms.ValidationError(f"A plan may have at most {MAX_STATUSES} delivery statuses")
         return name
 
@@ -275,14 +276,7 @@ class CommitmentForm(VersionedModelForm):
             self.initial.setdefault("status", plan.statuses.values_list("pk", flat=True).first())
 
     def clean_ref(self):
-        # The plan is not a form field, so the (plan, ref) constraint is checked here.
-        ref = self.cleaned_data["ref"].strip()
-        taken = Commitment.objects.filter(plan=self.instance.plan, ref__iexact=ref).exclude(
-            pk=self.instance.pk
-        )
-        if taken.exists():
-            raise forms.ValidationError(f"{ref} is already a commitment of this plan: choose another ref")
-        return ref
+        return unique_in_plan(self, "ref", "{} is already a commitment of this plan: choose another ref")
 
     def clean_target_date(self):
         day = self.cleaned_data.get("target_date")
@@ -392,11 +386,7 @@ class MeasureForm(WithheldFormMixin, VersionedModelForm):
         objective.help_text = "Leave as ‘None’ for a national police and crime measure."
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        same = Measure.objects.filter(plan=self.instance.plan, name__iexact=name).exclude(pk=self.instance.pk)
-        if same.exists():
-            raise forms.ValidationError(f"This plan already has a measure called ‘{name}’")
-        return name
+        return unique_in_plan(self, "name", "This plan already has a measure called ‘{}’")
 
 
 class MeasureValueForm(WithheldFormMixin, VersionedModelForm):

@@ -53,26 +53,16 @@ def plan_create(*, plan: Plan, by, links: Links | None = None, statuses: Sequenc
     return plan
 
 
-def _save_sorted[T: Objective | Commitment](
-    record: T, *, by, loaded_version: int | None, links: Links | None = None
+def plan_record_save[T: Objective | Commitment](
+    *, record: T, by, loaded_version: int | None = None, links: Links | None = None
 ) -> T:
+    """Add or edit an objective or a commitment, with the sort key of its ref (an edit only
+    over the version it was loaded at)."""
     record.refresh_sort_key()
     if record.pk is None:
         return record_create(instance=record, by=by, links=links)
     assert loaded_version is not None, "an edit says which version it was made from"
     return record_update(instance=record, loaded_version=loaded_version, by=by, links=links)
-
-
-def objective_save(*, objective: Objective, by, loaded_version: int | None = None) -> Objective:
-    """Add or edit an objective (an edit only over the version it was loaded at)."""
-    return _save_sorted(objective, by=by, loaded_version=loaded_version)
-
-
-def commitment_save(
-    *, commitment: Commitment, by, loaded_version: int | None = None, links: Links | None = None
-) -> Commitment:
-    """Add or edit a commitment (an edit only over the version it was loaded at)."""
-    return _save_sorted(commitment, by=by, loaded_version=loaded_version, links=links)
 
 
 def commitments_save(*, writes: Sequence[RecordWrite], by) -> None:

@@ -313,7 +313,7 @@ class CommitmentImport(PlanImport):
                     "objective_title" if name == "title" else "objective", f"Objective {ref}: {messages[0]}"
                 )
             return None
-        objective = services.objective_save(objective=form.instance, by=self.by)
+        objective = services.plan_record_save(record=form.instance, by=self.by)
         self._next_position += 1
         self._know(objective)
         self.added_objectives.append(objective)

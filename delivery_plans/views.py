@@ -204,13 +204,19 @@ class PlanPartFormView(ObjectFormView):
         return context
 
 
-class ObjectiveFormView(PlanPartFormView):
-    model = Objective
-    form_class = ObjectiveForm
+class PlanRecordFormView(PlanPartFormView):
+    """An objective or a commitment: saved with the sort key of its ref."""
 
     def save_record(self, form, *, links: Links):
         loaded = None if self.adding else form.cleaned_data["loaded_version"]
-        return services.objective_save(objective=form.instance, by=self.request.user, loaded_version=loaded)
+        return services.plan_record_save(
+            record=form.instance, by=self.request.user, loaded_version=loaded, links=links
+        )
+
+
+class ObjectiveFormView(PlanRecordFormView):
+    model = Objective
+    form_class = ObjectiveForm
 
 
 class PlanPartDeleteView(ObjectDeleteView):
@@ -301,15 +307,9 @@ class CommitmentDetailView(ObjectDetailView):
         return context
 
 
-class CommitmentFormView(PlanPartFormView):
+class CommitmentFormView(PlanRecordFormView):
     model = Commitment
     form_class = CommitmentForm
-
-    def save_record(self, form, *, links: Links):
-        loaded = None if self.adding else form.cleaned_data["loaded_version"]
-        return services.commitment_save(
-            commitment=form.instance, by=self.request.user, loaded_version=loaded, links=links
-        )
 
 
 class CommitmentDeleteView(PlanPartDeleteView):

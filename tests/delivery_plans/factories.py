@@ -35,7 +35,7 @@ def make_objective(plan=None, **fields) -> Objective:
         order=fields.pop("order", number),
         **fields,
     )
-    return services.objective_save(objective=objective, by=None)
+    return services.plan_record_save(record=objective, by=None)
 
 
 def status_of(plan, name: str = "In progress"):
@@ -53,7 +53,7 @@ def make_commitment(objective=None, **fields) -> Commitment:
         text=fields.pop("text", f"Commitment number {n}"),
         **fields,
     )
-    return services.commitment_save(commitment=commitment, by=None)
+    return services.plan_record_save(record=commitment, by=None)
 
 
 def make_update(commitment=None, period=None, rag=Rag.GREEN, **fields) -> ProgressUpdate:

@@ -17,7 +17,7 @@ from tests.delivery_plans.factories import (
     make_update,
     make_value,
 )
-from tests.delivery_plans.test_pages import form_values
+from tests.delivery_plans.test_pages import commitment_data, form_values
 from tests.factories import make_organisation, make_period
 
 pytestmark = pytest.mark.django_db
@@ -31,17 +31,6 @@ def plan_data(owner, **changes) -> dict:
         "start_year": "2021/22",
         "end_year": "2024/25",
         "statuses": "Not started\nIn progress\nCompleted\nOn hold\nWithdrawn",
-    }
-    return data | changes
-
-
-def commitment_data(objective, **changes) -> dict:
-    data = {
-        "objective": objective.pk,
-        "ref": "1.1",
-        "kind": "policing",
-        "text": "Support victims",
-        "status": objective.plan.statuses.first().pk,
     }
     return data | changes
 
@@ -139,17 +128,6 @@ def test_a_plans_term_cannot_shrink_below_what_it_records(editor_client):
     plan.refresh_from_db()
     assert (plan.start_year, plan.end_year, plan.version) == (2016, 2020, 1)
     assert editor_client.post(url, values | {"end_year": "2021/22"}).status_code == 302
-
-
-def test_a_stale_plan_edit_is_refused(editor_client):
-    plan = make_plan(title="Before")
-    url = reverse("delivery_plans:plan_update", args=[plan.pk])
-    values = form_values(editor_client.get(url).content.decode()).data
-    plan.title = "Theirs"
-    plan.save()
-    assert editor_client.post(url, values | {"title": "Mine"}).status_code == 409
-    plan.refresh_from_db()
-    assert plan.title == "Theirs"
 
 
 # -- objectives and sections -------------------------------------------------------------------
@@ -355,17 +333,6 @@ def test_an_edited_ref_moves_in_the_order(editor_client):
     assert [x.ref for x in objective.plan.commitments.all()] == ["1.2", "1.3"]
 
 
-def test_a_stale_commitment_edit_is_refused(editor_client):
-    c = make_commitment(text="Before")
-    url = reverse("delivery_plans:update", args=[c.pk])
-    values = form_values(editor_client.get(url).content.decode()).data
-    c.text = "Theirs"
-    c.save()
-    assert editor_client.post(url, values | {"text": "Mine"}).status_code == 409
-    c.refresh_from_db()
-    assert c.text == "Theirs"
-
-
 # -- measures and their figures ----------------------------------------------------------------------
 
 
@@ -456,18 +423,23 @@ def test_the_database_refuses_a_withheld_figure_without_a_reason():
         make_value(value=None)
 
 
-@pytest.mark.parametrize("kind", ["measure", "value", "objective", "status"])
-def test_a_stale_edit_of_a_plans_parts_is_refused(editor_client, kind):
-    record = {
-        "measure": make_measure,
-        "value": make_value,
-        "objective": make_objective,
-        "status": lambda: make_plan().statuses.first(),
-    }[kind]()
-    name = {"measure": "measure_update", "value": "value_update", "objective": "objective_update"}
-    url = reverse(f"delivery_plans:{name.get(kind, 'status_update')}", args=[record.pk])
+STALE_EDITS = {
+    # what is edited: (how it is made, the URL name of its form, a text field of it)
+    "plan": (make_plan, "plan_update", "title"),
+    "objective": (make_objective, "objective_update", "title"),
+    "status": (lambda: make_plan().statuses.first(), "status_update", "name"),
+    "commitment": (make_commitment, "update", "text"),
+    "measure": (make_measure, "measure_update", "name"),
+    "value": (make_value, "value_update", "note"),
+}
+
+
+@pytest.mark.parametrize("kind", STALE_EDITS)
+def test_a_stale_edit_of_a_plan_or_its_parts_is_refused(editor_client, kind):
+    make, url_name, text_field = STALE_EDITS[kind]
+    record = make()
+    url = reverse(f"delivery_plans:{url_name}", args=[record.pk])
     values = form_values(editor_client.get(url).content.decode()).data
-    text_field = {"measure": "name", "value": "note", "objective": "title", "status": "name"}[kind]
     setattr(record, text_field, "Theirs")
     record.save()
     response = editor_client.post(url, values | {text_field: "Mine"})

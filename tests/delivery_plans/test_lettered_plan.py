@@ -62,6 +62,18 @@ def office(db):
     return office
 
 
+def plan_details(office) -> dict:
+    """The plan as the office's editor gives it on the form."""
+    return {
+        "title": "Testshire Police and Crime Plan",
+        "owner": office.pk,
+        "organisations": [office.pk],
+        "start_year": "2021/22",
+        "end_year": "2024/25",
+        "statuses": "Proposed\nCurrent\nCompleted",
+    }
+
+
 def post(client, name, data, *args):
     response = client.post(reverse(f"delivery_plans:{name}", args=args), data)
     assert response.status_code == 302, response.content.decode()[-3000:]
@@ -69,18 +81,7 @@ def post(client, name, data, *args):
 
 
 def set_up_the_plan(client, office) -> Plan:
-    post(
-        client,
-        "plan_create",
-        {
-            "title": "Testshire Police and Crime Plan",
-            "owner": office.pk,
-            "organisations": [office.pk],
-            "start_year": "2021/22",
-            "end_year": "2024/25",
-            "statuses": "Proposed\nCurrent\nCompleted",
-        },
-    )
+    post(client, "plan_create", plan_details(office))
     plan = Plan.objects.get()
     for order, (ref, title, short) in enumerate(SECTIONS, start=1):
         data = {"ref": ref, "title": title, "short_name": short, "outcomes": "", "order": order}
@@ -259,15 +260,7 @@ def office_spreadsheet() -> bytes:
 def test_the_same_plan_is_made_from_the_offices_own_spreadsheet(editor_client, office):
     response = editor_client.post(
         reverse("delivery_plans:plan_from_file"),
-        {
-            "title": "Testshire Police and Crime Plan",
-            "owner": office.pk,
-            "organisations": [office.pk],
-            "start_year": "2021/22",
-            "end_year": "2024/25",
-            "statuses": "Proposed\nCurrent\nCompleted",
-            "file": SimpleUploadedFile("plan.xlsx", office_spreadsheet()),
-        },
+        plan_details(office) | {"file": SimpleUploadedFile("plan.xlsx", office_spreadsheet())},
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
     plan = Plan.objects.get()
@@ -316,15 +309,7 @@ def test_a_plan_whose_file_has_a_problem_is_not_made_at_all(editor_client, offic
     content = out.getvalue()
     response = editor_client.post(
         reverse("delivery_plans:plan_from_file"),
-        {
-            "title": "Testshire Police and Crime Plan",
-            "owner": office.pk,
-            "organisations": [office.pk],
-            "start_year": "2021/22",
-            "end_year": "2024/25",
-            "statuses": "Proposed\nCurrent\nCompleted",
-            "file": SimpleUploadedFile("plan.xlsx", content),
-        },
+        plan_details(office) | {"file": SimpleUploadedFile("plan.xlsx", content)},
     )
     assert response.status_code == 400
     page = response.content.decode()

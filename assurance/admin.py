@@ -33,6 +33,7 @@ class VersionedAdminForm(VersionedFormMixin, forms.ModelForm):
         current = (
             model._default_manager.select_for_update()
             .filter(pk=self.instance.pk)
+            .order_by("pk")  # no outer join from a default ordering, which PostgreSQL will not lock
             .values_list("version", flat=True)
             .first()
         )

@@ -21,6 +21,7 @@ from assurance.publishing import (
     would_be_publication,
 )
 from assurance.scope import Scope, choose_scope, offered_organisations
+from assurance.tables import DATE_FORMATS
 from assurance.views import ObjectFormView
 from assurance.writes import Links, record_create
 
@@ -134,6 +135,16 @@ class CoverReportForm(forms.VersionedModelForm):
                 )
             },
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The date picker sends ISO dates; typed into a browser without one, a date is read as
+        # people write it, as an import reads it (7/12/2016, 7 December 2016).
+        meeting_date = self.fields["meeting_date"]
+        assert isinstance(meeting_date, django_forms.DateField)
+        meeting_date.input_formats = DATE_FORMATS
+        meeting_date.help_text = "For example, 7/12/2016"
+        meeting_date.error_messages["invalid"] = "Enter the date as 7/12/2016 or 7 December 2016"
 
 
 class CoverReportFormView(ObjectFormView):

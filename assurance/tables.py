@@ -35,6 +35,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from assurance.forms import Form
 from assurance.models import AuditedModel, Rag
+from assurance.text import sort_key
 from assurance.writes import Clash, RecordWrite, StaleRecords, records_save
 
 # -- limits ---------------------------------------------------------------------------------
@@ -323,7 +324,7 @@ def parse_one_of(
     """A record chosen by any of its names (a number, a ref, a title), compared as headers are.
     `listed` are the names an error offers (by default every name)."""
     lookup = {normalised(k): v for k, v in options.items() if k}
-    offered = sorted(listed if listed is not None else options, key=_natural_key)
+    offered = sorted(listed if listed is not None else options, key=sort_key)
     known = ", ".join(offered[:12]) + (", …" if len(offered) > 12 else "") if offered else "none yet"
 
     def parse(text: str):
@@ -352,10 +353,6 @@ def parse_list(item: Parser, *, separator: str = ";") -> Parser:
         return values
 
     return parse
-
-
-def _natural_key(text: str) -> list:
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
 
 
 # -- the spec -------------------------------------------------------------------------------
@@ -521,6 +518,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)
+    """What else the import wrote, for the summary ("added 4 objectives")."""
 
     @property
     def ok(self) -> bool:
@@ -528,9 +527,10 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        return (
+        done = (
             f"Imported {self.created} new {self.noun}(s), updated {self.updated}, unchanged {self.unchanged}"
         )
+        return "; ".join([done, *self.also])
 
 
 @dataclass
@@ -596,6 +596,18 @@ class TableImport:
     def link_targets(self, header: str) -> Mapping[Hashable, AuditedModel]:
         """For a `links_by_key` column: the existing records its keys may name."""
         return self.existing()
+
+    def dependent_writes(self, row: Row) -> list[RecordWrite]:
+        """Records a row writes besides its own, once checked (a commitment row's progress
+        update for a quarter...). They are saved after every row's own record, so they may
+        point at a record that is new in the same file; a row whose own record is unchanged
+        but that writes one counts as updated."""
+        return []
+
+    def save(self, writes: list[RecordWrite]) -> None:
+        """Write the rows' own records; an area whose writes go through a service (to keep a
+        derived value such as a sort key) calls it here."""
+        records_save(writes=writes, by=self.by)
 
     # -- the run -------------------------------------------------------------------------
     def run_upload(self, upload) -> ImportResult:
@@ -773,13 +785,19 @@ class TableImport:
             parse = getattr(self, column.parse) if isinstance(column.parse, str) else column.parse
             try:
                 row.values[column.field_name] = parse(text) if parse is not None else text
-            except CellError as error:
-                self._error(row.number, header, str(error))
+            except CellError as problem:
+                self._error(row.number, header, str(problem))
                 row.failed.add(header)
-        self.prepare(row)
 
-    def prepare(self, row: Row) -> None:
-        """Adjust a row's values before its form sees them (defaults for empty cells...)."""
+        def error(header: str, message: str) -> None:
+            self._error(row.number, header, message)
+            row.failed.add(header)
+
+        self.prepare(row, error)
+
+    def prepare(self, row: Row, error: Callable[[str, str], None]) -> None:
+        """Adjust a row's values before its form sees them (defaults for empty cells, the
+        record a value names...); call error(header, message) for a problem found."""
 
     def _check_row(self, row: Row, present: dict[str, Column]) -> None:
         def error(header: str, message: str) -> None:
@@ -874,7 +892,9 @@ class TableImport:
     def _write(self, records: list[Row]) -> None:
         by_key = {self.key(row): row.instance for row in records}
         link_columns = [c for c in self.spec.columns if c.links_by_key and c.header in records[0].text]
-        writes = []
+        writes: list[RecordWrite] = []
+        dependent: list[RecordWrite] = []
+        row_of = {id(row.instance): row for row in records}
         for row in records:
             form = row.form
             links = {
@@ -892,8 +912,15 @@ class TableImport:
                 if set(wanted) != current:
                     links[column.field_name] = [by_key[k] for k in wanted]
             changed = [name for name in form.changed_data if name not in links and name != "loaded_version"]
+            extra = self.dependent_writes(row)
+            for write in extra:
+                row_of[id(write.instance)] = row
+            dependent.extend(extra)
             if row.instance.pk is not None and not changed and not links:
-                self.result.unchanged += 1
+                if extra:
+                    self.result.updated += 1
+                else:
+                    self.result.unchanged += 1
                 continue
             if row.instance.pk is None:
                 self.result.created += 1
@@ -901,11 +928,11 @@ class TableImport:
                 self.result.updated += 1
             writes.append(RecordWrite(form.instance, loaded_version=row.loaded_version, links=links))
         try:
-            records_save(writes=writes, by=self.by)
+            self.save(writes)
+            records_save(writes=dependent, by=self.by)
         except StaleRecords as stale:
-            rows = {id(row.instance): row for row in records}
             for write, newer in stale.stale:
-                row = rows[id(write.instance)]
+                row = row_of[id(write.instance)]
                 if newer is None:
                     happened = "was deleted by someone else"
                 else:

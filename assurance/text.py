@@ -1,6 +1,11 @@
-"""Text as lists, labels and history show it."""
+"""Text as lists, labels and history show it, and refs as people sort them."""
+
+import re
 
 from django.utils.text import Truncator
+
+# Wide enough for any number a ref holds (a commitment 1.999999, a section 2016).
+SORT_KEY_NUMBER_WIDTH = 6
 
 
 def cut_at_word(text: str, limit: int) -> str:
@@ -14,3 +19,15 @@ def cut_at_word(text: str, limit: int) -> str:
     if not text[len(head) : len(head) + 1].isspace() and " " in head:
         head = head.rsplit(" ", 1)[0]  # the last word was cut: leave it out
     return head.rstrip(" ,;:-") + "…"
+
+
+def sort_key(ref: str) -> str:
+    """A ref as text that sorts as people expect: 1.2 before 1.10, A.1 before B.1, Section 2
+    before Section 10.
+
+    For a key stored beside the ref, so that a database can sort and page by it: numbers are
+    padded to a fixed width and letters lower-cased; punctuation and spaces are left out, so
+    the key holds only digits and letters, which every database collation orders alike.
+    """
+    parts = re.findall(r"\d+|[^\W\d_]+", (ref or "").casefold())
+    return "".join(part.zfill(SORT_KEY_NUMBER_WIDTH) if part.isdigit() else part for part in parts)

@@ -397,16 +397,22 @@ class TableImportView(AccessMixin, TemplateView):
             parent=self.parent,
             row_errors=result.errors if result else [],
             max_rows=first.limits.max_rows,
-            templates=[
-                {
-                    "label": label,
-                    "columns": importer.spec.columns,
-                    "urls": {fmt: reverse(self.template_url_name, args=[kind, fmt]) for fmt in FORMATS},
-                }
-                for kind, (label, importer) in self.imports.items()
-            ],
+            templates=table_templates(self.imports, self.template_url_name),
         )
         return context
+
+
+def table_templates(imports: dict[str, tuple[str, type[TableImport]]], url_name: str) -> list[dict]:
+    """What a page offering imports says of each (includes/table_columns.html): its columns,
+    their other names, and its template files."""
+    return [
+        {
+            "label": label,
+            "columns": importer.spec.columns,
+            "urls": {fmt: reverse(url_name, args=[kind, fmt]) for fmt in FORMATS},
+        }
+        for kind, (label, importer) in imports.items()
+    ]
 
 
 def table_template(spec: TableSpec, fmt: str):

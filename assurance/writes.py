@@ -106,10 +106,13 @@ def _joined(*reasons: str) -> str:
 
 
 def _locked_version(instance: models.Model) -> int | None:
+    # Ordered by pk alone: a default ordering across a nullable relation would put an outer
+    # join in the query, which PostgreSQL will not lock.
     return (
         type(instance)
         ._default_manager.select_for_update()
         .filter(pk=instance.pk)
+        .order_by("pk")
         .values_list("version", flat=True)
         .first()
     )
@@ -255,6 +258,7 @@ def _check_versions(model: type[AuditedModel], group: list[RecordWrite]) -> None
     current = dict(
         model._default_manager.select_for_update()
         .filter(pk__in=[w.instance.pk for w in existing])
+        .order_by("pk")  # no join from a default ordering: see _locked_version
         .values_list("pk", "version")
     )
     stale: list[tuple[RecordWrite, list[HistoryEntry] | None]] = []

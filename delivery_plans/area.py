@@ -20,10 +20,19 @@ class DeliveryPlanArea(Area):
     section_template = "delivery_plans/dashboard_section.html"
     appendix_template = "delivery_plans/dashboard_appendix.html"
     appendix_title = "Delivery plan: commitments and progress"
+    # 2: plans each with their delivery statuses, counts and percentages by status and by RAG,
+    # and commitment details; measures with their baseline, target and withheld figures.
+    schema_version = 2
 
     snapshot = staticmethod(dashboard.snapshot)
     checks = staticmethod(dashboard.checks)
     load_demo = staticmethod(load_demo)
+
+    def templates_for(self, schema_version: int) -> tuple[str, str]:
+        if schema_version == 1:
+            # Dashboards published before plans had statuses, as they were published.
+            return "delivery_plans/dashboard_section_v1.html", "delivery_plans/dashboard_appendix_v1.html"
+        return self.section_template, self.appendix_template
 
     def benchmarks(self) -> list[Benchmark]:
         return [Benchmark("Import of 1,000 commitments (XLSX)", import_benchmark)]

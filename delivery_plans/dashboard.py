@@ -1,20 +1,32 @@
 """The delivery plan's part of the governance dashboard: a JSON-safe snapshot of one OPCC's
-quarter, and the checks before publishing. Commitments carry no restricted content, so
-the snapshot is the same for staff and for the panel."""
+quarter, and the checks before publishing.
 
-from collections import Counter, defaultdict
+Commitments carry no restricted content, so the snapshot is the same for staff and for the
+panel. A withheld measure or value is left out of every snapshot, staff's included: the draft
+dashboard shows the measures as they would be published, each withheld figure marked with
+its public reason, and the figure itself never reaches a publication or its paper."""
 
+from collections import defaultdict
+
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from assurance.models import Rag
 from assurance.registry import Finding
 from assurance.scope import Scope
-from delivery_plans.models import Commitment, Objective, Plan, ProgressUpdate
-from delivery_plans.selectors import RAG_ORDER, measures_of
+from delivery_plans.models import Commitment, DeliveryStatus, Measure, Objective, Plan, ProgressUpdate
+from delivery_plans.selectors import count_rows, delivery_counts, measures_of
+
+NATIONAL = "National police and crime measures"
+NEEDS_ATTENTION = (Rag.RED, Rag.AMBER)
 
 
 def _number(value) -> float | None:
     return None if value is None else float(value)
+
+
+def _iso(day) -> str:
+    return day.isoformat() if day else ""
 
 
 def plans_of(organisation):
@@ -22,110 +34,138 @@ def plans_of(organisation):
     return Plan.objects.for_organisation(organisation).order_by("start_year", "title")
 
 
-def applies_to(commitment: Commitment, organisation) -> bool:
-    """The owner answers for every commitment of its plan; an ally for those naming no area
-    (every area) or naming it. Needs `areas` and `plan` loaded."""
-    if commitment.plan.owner_id == organisation.pk:
-        return True
-    areas = commitment.areas.all()
-    return not areas or any(o.pk == organisation.pk for o in areas)
+def _commitment_row(c: Commitment, update: ProgressUpdate | None) -> dict:
+    rag = update.rag if update else Rag.NOT_RATED
+    return {
+        "ref": c.ref,
+        "kind": c.kind,
+        "kind_label": c.get_kind_display(),
+        "text": c.text,
+        "areas": [o.short_name for o in c.areas.all()],
+        "supporting_activity": c.supporting_activity,
+        "lead_officer": c.lead_officer,
+        "sponsor": c.sponsor,
+        "owner": c.owner,
+        "target_date": _iso(c.target_date),
+        "timescale": c.timescale,
+        "status": c.status.name if c.status else "",
+        "status_tone": c.status.tone if c.status else "neutral",
+        "completed_on": _iso(c.completed_on),
+        "related": [r.ref for r in c.related.all()],
+        "update": update.text if update else "",
+        "rag": str(rag),
+        "rag_reason": update.rag_reason if update else "",
+        "oversight_mechanism": c.oversight_mechanism,
+        "url": c.get_absolute_url(),
+    }
+
+
+def _measure_row(m: Measure, *, up_to) -> dict:
+    """A measure as published: a withheld measure keeps only its name and the reason; a
+    withheld value only its period and the reason."""
+    row = {
+        "name": m.name,
+        "unit": m.unit,
+        "higher_is_better": m.higher_is_better,
+        "plan": m.plan.title,
+        "objective": m.objective.label if m.objective else NATIONAL,
+        "source": m.source,
+        "withheld": m.withheld,
+        "withheld_reason": m.withheld_reason if m.withheld else "",
+        "baseline": None,
+        "target": None,
+        "values": [],
+    }
+    if m.withheld:
+        return row
+    row["baseline"], row["target"] = _number(m.baseline), _number(m.target)
+    for v in m.values.all():
+        if v.period.end_date > up_to:
+            continue  # nothing after the quarter reported, nor a year not over by then
+        if v.withheld:
+            shown = {"value": None, "note": "", "withheld": True, "withheld_reason": v.withheld_reason}
+        else:
+            shown = {"value": _number(v.value), "note": v.note, "withheld": False, "withheld_reason": ""}
+        row["values"].append({"period": v.period.label, **shown})
+    return row
 
 
 def snapshot(scope: Scope) -> dict:
-    """Per objective, the count of each RAG in the quarter and the Red and Amber commitments;
-    every commitment for the appendix; the measures up to the quarter. Seven queries."""
+    """Per plan: its delivery statuses; per objective and for the plan, the commitments of each
+    status and of each RAG in the quarter (numbers and percentages, counted in the database);
+    the Red and Amber commitments; every commitment for the appendix; the measures up to the
+    quarter, as published. Fourteen queries, whatever the size of the plans."""
     period = scope.period
     plans = list(plans_of(scope.organisation))
-    objectives = list(
-        Objective.objects.filter(plan__in=plans).order_by("plan__start_year", "order", "number")
+    statuses = defaultdict(list)
+    for status in DeliveryStatus.objects.filter(plan__in=plans):
+        statuses[status.plan_id].append(status)
+    objectives = defaultdict(list)
+    for objective in Objective.objects.filter(plan__in=plans):
+        objectives[objective.plan_id].append(objective)
+    applying = Commitment.objects.applying_to(scope.organisation)
+    commitments = list(
+        applying.select_related("objective", "plan", "status")
+        .prefetch_related("areas", Prefetch("related", queryset=Commitment.objects.only("id", "ref")))
+        .in_plan_order()
     )
-    commitments = [
-        c
-        for c in Commitment.objects.filter(plan__in=plans)
-        .select_related("objective", "plan")
-        .prefetch_related("areas")
-        if applies_to(c, scope.organisation)
-    ]
     updates = {
-        u.commitment_id: u for u in ProgressUpdate.objects.filter(commitment__plan__in=plans, period=period)
+        u.commitment_id: u for u in ProgressUpdate.objects.filter(commitment__in=applying, period=period)
     }
+    counts = delivery_counts(applying, period=period)
 
     rows_by_objective = defaultdict(list)
     items = []
     for c in commitments:
-        update = updates.get(c.pk)
-        rag = update.rag if update else Rag.NOT_RATED
-        row = {
-            "ref": c.ref,
-            "kind": c.kind,
-            "kind_label": c.get_kind_display(),
-            "text": c.text,
-            "areas": [o.short_name for o in c.areas.all()],
-            "supporting_activity": c.supporting_activity,
-            "update": update.text if update else "",
-            "rag": str(rag),
-            "rag_reason": update.rag_reason if update else "",
-            "oversight_mechanism": c.oversight_mechanism,
-            "url": c.get_absolute_url(),
-        }
+        row = _commitment_row(c, updates.get(c.pk))
         rows_by_objective[c.objective_id].append(row)
         items.append(
             {
                 "key": f"commitment:{c.plan_id}:{c.ref}",
                 # The ref and the text cut at a word with an ellipsis, as everywhere else.
                 "label": str(c),
-                "rag": str(rag),
-                "status": "",
+                "rag": row["rag"],
+                "status": row["status"],
             }
         )
 
-    groups = []
-    for objective in objectives:
-        rows = rows_by_objective.get(objective.pk, [])
-        counts = Counter(r["rag"] for r in rows)
-        groups.append(
-            {
-                "plan_id": objective.plan_id,
-                "number": objective.number,
-                "title": objective.title,
-                "short_name": objective.short_name,
-                "counts": [{"rag": str(rag), "count": counts.get(rag, 0)} for rag in RAG_ORDER],
-                "attention": [r for r in rows if r["rag"] in (Rag.RED, Rag.AMBER)],
-                "commitments": rows,
-            }
-        )
-
-    measures = []
-    for m in measures_of(plans):
-        values = [
-            {
-                "period": v.period.label,
-                "value": _number(v.value),
-                "target": _number(v.target),
-                "baseline": _number(v.baseline),
-            }
-            for v in m.values.all()
-            if v.period.start_date <= period.end_date  # nothing after the quarter reported
+    plan_rows = []
+    for plan in plans:
+        groups = [(("objective", o.pk), o.label) for o in objectives[plan.pk]]
+        groups.append((("plan", plan.pk), "Whole plan"))
+        attention = [
+            r
+            for o in objectives[plan.pk]
+            for r in rows_by_objective.get(o.pk, [])
+            if r["rag"] in NEEDS_ATTENTION
         ]
-        measures.append(
+        plan_rows.append(
             {
-                "name": m.name,
-                "unit": m.unit,
-                "higher_is_better": m.higher_is_better,
-                "objective": f"{m.objective.number}. {m.objective.title}" if m.objective else "National",
-                "values": values,
+                "id": plan.pk,
+                "title": plan.title,
+                "term": plan.term_label,
+                "url": plan.get_absolute_url(),
+                "statuses": [{"name": s.name, "tone": s.tone} for s in statuses[plan.pk]],
+                "by_status": count_rows(counts, groups, kind="status", statuses=statuses[plan.pk]),
+                "by_rag": count_rows(counts, groups, kind="rag", statuses=statuses[plan.pk]),
+                "attention": attention,
+                "objectives": [
+                    {
+                        "ref": o.ref,
+                        "title": o.title,
+                        "short_name": o.short_name,
+                        "label": o.label,
+                        "heading": o.heading,
+                        "commitments": rows_by_objective.get(o.pk, []),
+                    }
+                    for o in objectives[plan.pk]
+                ],
             }
         )
-
-    totals = Counter(i["rag"] for i in items)
     return {
         "period": period.label,
-        "plans": [
-            {"id": p.pk, "title": p.title, "term": p.term_label, "url": p.get_absolute_url()} for p in plans
-        ],
-        "objectives": groups,
-        "totals": [{"rag": str(rag), "count": totals.get(rag, 0)} for rag in RAG_ORDER],
-        "measures": measures,
+        "plans": plan_rows,
+        "measures": [_measure_row(m, up_to=period.end_date) for m in measures_of(plans)],
         "items": items,
         # What the publication holds, so that restricting or deleting it later can be flagged.
         "records": [c.record_ref for c in commitments]
@@ -136,34 +176,24 @@ def snapshot(scope: Scope) -> dict:
 def checks(scope: Scope) -> list[Finding]:
     """A warning for each commitment with no update this quarter; an error for an Amber or
     Red update that gives no reason."""
-    organisation = scope.organisation
-    plans = list(plans_of(organisation))
+    applying = Commitment.objects.applying_to(scope.organisation)
     findings = []
-    updated = set(
-        ProgressUpdate.objects.filter(commitment__plan__in=plans, period=scope.period).values_list(
-            "commitment_id", flat=True
-        )
-    )
-    commitments = Commitment.objects.filter(plan__in=plans).select_related("plan").prefetch_related("areas")
-    for c in commitments:
-        if c.pk not in updated and applies_to(c, organisation):
-            findings.append(
-                Finding(
-                    "warning",
-                    f"Delivery plan {c.ref} ({c.plan.title}) has no progress update for {scope.period}",
-                    reverse("delivery_plans:update_create", args=[c.pk]),
-                )
+    updated = ProgressUpdate.objects.filter(period=scope.period).values("commitment_id")
+    for c in applying.exclude(pk__in=updated).select_related("plan").in_plan_order():
+        findings.append(
+            Finding(
+                "warning",
+                f"Delivery plan {c.ref} ({c.plan.title}) has no progress update for {scope.period}",
+                reverse("delivery_plans:update_create", args=[c.pk]),
             )
+        )
     unexplained = (
-        ProgressUpdate.objects.filter(commitment__plan__in=plans, period=scope.period)
+        ProgressUpdate.objects.filter(commitment__in=applying, period=scope.period)
         .needing_attention()
         .filter(rag_reason="")
         .select_related("commitment__plan")
-        .prefetch_related("commitment__areas")
     )
     for u in unexplained:
-        if not applies_to(u.commitment, organisation):
-            continue
         findings.append(
             Finding(
                 "error",

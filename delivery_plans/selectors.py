@@ -1,26 +1,29 @@
 """Reads shared by the pages, the dashboard snapshot and the exports; each is a fixed
 number of queries whatever the size of the plan."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, FloatField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Round
 
 from assurance.models import Rag, ReportingPeriod
-from delivery_plans.models import Commitment, Measure, MeasureValue, Objective, Plan, ProgressUpdate
+from delivery_plans.models import Commitment, DeliveryStatus, Measure, MeasureValue, Plan, ProgressUpdate
 
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NOT_RATED]
+NO_STATUS = "No status recorded"
 
 
 def commitments_with_latest():
-    """Commitments with the RAG, text and quarter of their newest update annotated."""
+    """Commitments with the RAG, reason, text and quarter of their newest update annotated."""
     newest = ProgressUpdate.objects.filter(commitment=OuterRef("pk")).order_by(
         "-period__start_year", "-period__quarter"
     )
     return (
-        Commitment.objects.select_related("plan", "objective")
+        Commitment.objects.select_related("plan", "objective", "status")
         .prefetch_related("areas")
         .annotate(
             latest_rag=Subquery(newest.values("rag")[:1]),
+            latest_reason=Subquery(newest.values("rag_reason")[:1]),
             latest_text=Subquery(newest.values("text")[:1]),
             latest_period=Subquery(newest.values("period")[:1]),
             latest_year=Subquery(newest.values("period__start_year")[:1]),
@@ -40,39 +43,136 @@ def latest_period_of(plan: Plan) -> ReportingPeriod | None:
     return update.period if update else None
 
 
-def plan_quarter(plan: Plan, period: ReportingPeriod) -> dict:
-    """Every commitment of a plan with its update for one quarter, grouped by objective.
+def rag_in(period: ReportingPeriod | None):
+    """A commitment's RAG in a quarter, as SQL: its update's, or Not rated without one (or
+    without a quarter)."""
+    if period is None:
+        return Value(Rag.NOT_RATED.value)
+    update = ProgressUpdate.objects.filter(commitment=OuterRef("pk"), period=period)
+    return Coalesce(Subquery(update.values("rag")[:1]), Value(Rag.NOT_RATED.value))
 
-    Five queries: objectives, commitments, their areas, their related refs, the quarter's updates.
+
+def _shares(commitments: QuerySet, counted: QuerySet, *, group: str, by: str) -> list[dict]:
+    """How many `counted` commitments have each value of `by` within each `group` (objective
+    or plan), the group's total, and the percentage of it each count is: one query, counted
+    and divided in the database. `counted` is `commitments` with `by` annotated if need be."""
+    in_group = Subquery(
+        commitments.filter(**{group: OuterRef(group)})
+        .order_by()
+        .values(group)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        counted.order_by()
+        .values(group, by)
+        .annotate(
+            count=Count("pk"),
+            total=in_group,
+            percent=Round(Cast(Count("pk"), FloatField()) * Value(100.0) / in_group),
+        )
+    )
+
+
+def delivery_counts(commitments: QuerySet, *, period: ReportingPeriod | None) -> dict:
+    """Per objective and per plan, the commitments of each delivery status and of each RAG in
+    the quarter, with their percentages (four queries, whatever the number of commitments).
+
+    {("objective" | "plan", id): {"total": n, "status": {status_id: (count, percent)},
+    "rag": {rag: (count, percent)}}}
     """
+    commitments = commitments.order_by()
+    rated = commitments.annotate(quarter_rag=rag_in(period))
+    counts: dict = defaultdict(lambda: {"total": 0, "status": {}, "rag": {}})
+    for group in ("objective", "plan"):
+        for kind, queryset, by in (("status", commitments, "status"), ("rag", rated, "quarter_rag")):
+            for row in _shares(commitments, queryset, group=group, by=by):
+                entry = counts[group, row[group]]
+                entry["total"] = row["total"]
+                entry[kind][row[by]] = (row["count"], int(row["percent"] or 0))
+    return counts
+
+
+def status_shares(entry: dict, statuses: list[DeliveryStatus]) -> list[dict]:
+    """A group's counts in the order of the plan's statuses, with none left out."""
+    rows = [
+        {"name": s.name, "tone": s.tone, "completed": s.is_completed, **_share(entry["status"].get(s.pk))}
+        for s in statuses
+    ]
+    if None in entry["status"]:  # commitments recorded before the plan had statuses
+        rows.append(
+            {"name": NO_STATUS, "tone": "neutral", "completed": False, **_share(entry["status"][None])}
+        )
+    return rows
+
+
+def rag_shares(entry: dict) -> list[dict]:
+    return [{"rag": str(rag), **_share(entry["rag"].get(rag.value))} for rag in RAG_ORDER]
+
+
+def _share(found: tuple[int, int] | None) -> dict:
+    count, percent = found or (0, 0)
+    return {"count": count, "percent": percent}
+
+
+def count_rows(counts: dict, groups, *, kind: str, statuses: list[DeliveryStatus]) -> list[dict]:
+    """One row of shares per objective (or plan) given as (key, label)."""
+    rows = []
+    for key, label in groups:
+        entry = counts[key]
+        shares = status_shares(entry, statuses) if kind == "status" else rag_shares(entry)
+        rows.append({"label": label, "total": entry["total"], "shares": shares})
+    return rows
+
+
+def plan_quarter(plan: Plan, period: ReportingPeriod | None) -> dict:
+    """Every commitment of a plan with its update for one quarter, grouped by objective, and
+    the counts by delivery status and by RAG, per objective and for the plan.
+
+    Ten queries: statuses, objectives, commitments, their areas, their related refs, the
+    quarter's updates, and four of counts.
+    """
+    statuses = list(plan.statuses.all())
     objectives = list(plan.objectives.all())
     commitments = list(
-        plan.commitments.select_related("objective").prefetch_related(
+        plan.commitments.select_related("objective", "status").prefetch_related(
             "areas", Prefetch("related", queryset=Commitment.objects.only("id", "ref", "plan_id"))
         )
     )
-    updates = {
-        u.commitment_id: u
-        for u in ProgressUpdate.objects.filter(commitment__plan=plan, period=period).select_related("author")
-    }
+    updates = (
+        {
+            u.commitment_id: u
+            for u in ProgressUpdate.objects.filter(commitment__plan=plan, period=period).select_related(
+                "author"
+            )
+        }
+        if period is not None
+        else {}
+    )
     by_objective = defaultdict(list)
     for commitment in commitments:
         commitment.quarter_update = updates.get(commitment.pk)
         commitment.quarter_rag = commitment.quarter_update.rag if commitment.quarter_update else Rag.NOT_RATED
         by_objective[commitment.objective_id].append(commitment)
-    groups = []
-    for objective in objectives:
-        rows = by_objective.get(objective.pk, [])
-        counts = Counter(c.quarter_rag for c in rows)
-        groups.append(
+    counts = delivery_counts(plan.commitments.all(), period=period)
+    groups = [(("objective", o.pk), o.label) for o in objectives] + [(("plan", plan.pk), "Whole plan")]
+    return {
+        "statuses": statuses,
+        "groups": [
             {
                 "objective": objective,
-                "commitments": rows,
-                "counts": [(rag, counts.get(rag, 0)) for rag in RAG_ORDER],
-                "attention": [c for c in rows if c.quarter_rag in (Rag.RED, Rag.AMBER)],
+                "commitments": by_objective.get(objective.pk, []),
+                "attention": [
+                    c for c in by_objective.get(objective.pk, []) if c.quarter_rag in (Rag.RED, Rag.AMBER)
+                ],
             }
-        )
-    return {"groups": groups, "commitments": commitments, "updates": updates}
+            for objective in objectives
+        ],
+        "by_status": count_rows(counts, groups, kind="status", statuses=statuses),
+        "by_rag": count_rows(counts, groups, kind="rag", statuses=statuses),
+        "commitments": commitments,
+        "updates": updates,
+    }
 
 
 def measures_of(plans) -> list[Measure]:
@@ -81,17 +181,19 @@ def measures_of(plans) -> list[Measure]:
         Measure.objects.filter(plan__in=plans)
         .select_related("objective", "plan")
         # The plan's own objectives first, the national measures after them.
-        .order_by("plan", F("objective__number").asc(nulls_last=True), "order", "name")
+        .order_by(
+            "plan",
+            F("objective__order").asc(nulls_last=True),
+            F("objective__sort_key").asc(nulls_last=True),
+            "order",
+            "name",
+        )
         .prefetch_related(
             Prefetch(
                 "values",
                 queryset=MeasureValue.objects.select_related("period").order_by(
-                    "period__start_year", "period__quarter"
+                    "period__start_year", F("period__quarter").asc(nulls_first=True)
                 ),
             )
         )
     )
-
-
-def objectives_of(plans) -> list[Objective]:
-    return list(Objective.objects.filter(plan__in=plans))

@@ -1,11 +1,13 @@
-"""Pages of the delivery plan: plans, the overview by objective, commitments and their
-quarterly updates, the oversight schedule, measures, and import and export."""
+"""Pages of the delivery plan: plans and their objectives and delivery statuses, the overview
+by objective with its counts, commitments and their quarterly updates, the oversight schedule,
+measures and their values, and import and export."""
 
 import hashlib
 import json
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,22 +15,55 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
-from assurance.models import ReportingPeriod, financial_year_of
+from assurance.models import Organisation, ReportingPeriod, financial_year_of
 from assurance.permissions import Access, access, in_scope_or_404
-from assurance.scope import ScopedViewMixin, choose_scope
+from assurance.scope import ScopedViewMixin, choose_scope, latest_by_today, offered_organisations
+from assurance.tables import ImportResult
 from assurance.views import (
     AccessMixin,
+    ObjectDeleteView,
     ObjectDetailView,
     ObjectFormView,
     ObjectListView,
     TableImportView,
     table_template,
+    table_templates,
 )
-from assurance.writes import RecordGone, RecordWrite, StaleEdit, StaleRecords, record_delete, records_save
-from delivery_plans import selectors, tables
+from assurance.writes import (
+    Links,
+    RecordGone,
+    RecordWrite,
+    StaleEdit,
+    StaleRecords,
+    record_delete,
+    records_save,
+)
+from delivery_plans import selectors, services, tables
 from delivery_plans.filters import CommitmentFilter
-from delivery_plans.forms import CommitmentForm, ProgressUpdateForm, ScheduleForm, plan_quarters
-from delivery_plans.models import Commitment, OversightScheduleEntry, Plan, ProgressUpdate
+from delivery_plans.forms import (
+    CommitmentForm,
+    DeliveryStatusForm,
+    MeasureForm,
+    MeasureValueForm,
+    ObjectiveForm,
+    PlanCreateForm,
+    PlanForm,
+    PlanFromFileForm,
+    ProgressUpdateForm,
+    ScheduleForm,
+    plan_periods,
+    plan_quarters,
+)
+from delivery_plans.models import (
+    Commitment,
+    DeliveryStatus,
+    Measure,
+    MeasureValue,
+    Objective,
+    OversightScheduleEntry,
+    Plan,
+    ProgressUpdate,
+)
 
 
 class PlanListView(ScopedViewMixin, AccessMixin, ListView):
@@ -44,23 +79,191 @@ class PlanListView(ScopedViewMixin, AccessMixin, ListView):
         return plans.select_related("owner").prefetch_related("organisations")
 
 
+# -- plans ------------------------------------------------------------------------------------
+
+
+class PlanFormView(ObjectFormView):
+    """Add a plan (with its delivery statuses) or edit one: its title, who keeps it, the areas
+    it covers and the years of its term."""
+
+    model = Plan
+    template_name = "delivery_plans/plan_form.html"
+
+    def get_form_class(self):
+        return PlanCreateForm if self.adding else PlanForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # An office keeps its own plans; the areas they cover may be any office's.
+        form.fields["owner"].queryset = offered_organisations(self.request.user)
+        return form
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.adding:
+            # The office whose plans the editor was looking at, else the home OPCC.
+            slug = self.request.GET.get("organisation", "")
+            owner = Organisation.objects.filter(slug=slug, kind=Organisation.Kind.OPCC).first()
+            initial["owner"] = owner or Organisation.objects.home()
+            # The year under way, for a term of four years: a Commissioner's term.
+            initial["start_year"] = financial_year_of(timezone.localdate())
+            initial["end_year"] = initial["start_year"] + 3
+        return initial
+
+    def get_cancel_url(self, instance) -> str:
+        return self.object.get_absolute_url() if self.object else reverse("delivery_plans:plans")
+
+    def save_record(self, form, *, links: Links):
+        if self.adding:
+            return services.plan_create(
+                plan=form.instance, by=self.request.user, links=links, statuses=form.cleaned_data["statuses"]
+            )
+        return super().save_record(form, links=links)
+
+
+class ImportRefused(Exception):
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+
+class PlanFromFileView(PlanFormView):
+    """A new plan whose objectives and commitments come from one file, all or nothing."""
+
+    template_name = "delivery_plans/plan_from_file.html"
+    success_message = "Plan ‘{object}’ made from the file"
+
+    def get_form_class(self):
+        return PlanFromFileForm
+
+    def save_record(self, form, *, links: Links):
+        with transaction.atomic():
+            plan = super().save_record(form, links=links)
+            result = tables.NewPlanImport(plan=plan, by=self.request.user).run_upload(
+                form.cleaned_data["file"]
+            )
+            if not result.ok:
+                raise ImportRefused(result)  # and the plan goes with it
+        messages.info(self.request, result.summary)
+        return plan
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ImportRefused as refused:
+            form.add_error(
+                "file",
+                f"The plan was not made: {len(refused.result.errors)} problem(s) in the file, listed below",
+            )
+            context = self.get_context_data(form=form, row_errors=refused.result.errors)
+            return render(self.request, self.template_name, context, status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["templates"] = table_templates(
+            {"commitments": ("The plan's commitments", tables.NewPlanImport)},
+            "delivery_plans:import_template",
+        )
+        return context
+
+
 @require_GET
 @access(Access.EDIT)
 def plan_overview(request, pk: int):
-    """A plan by objective for one quarter (?period=2016-17-q3, by default the newest with
-    updates): counts of each RAG, Red and Amber with their update."""
+    """A plan for one quarter (?period=2016-17-q3, by default the newest with updates): its
+    objectives, its commitments counted by delivery status and by RAG (numbers and
+    percentages, per objective and for the plan), and the Red and Amber with their update."""
     plan = in_scope_or_404(Plan.objects.select_related("owner"), request.user, pk=pk)
     choice = choose_scope(
         request,
         organisation=plan.owner,
         periods=plan_quarters(plan),
-        default_period=lambda organisation, periods: selectors.latest_period_of(plan),
+        default_period=lambda organisation, periods: (
+            selectors.latest_period_of(plan) or latest_by_today(organisation, periods)
+        ),
     )
     period = choice.period
     context = {"plan": plan, "period": period, "scope_form": choice.form}
-    if period is not None:
-        context |= selectors.plan_quarter(plan, period)
+    context |= selectors.plan_quarter(plan, period)
     return render(request, "delivery_plans/plan_overview.html", context)
+
+
+class PlanPartFormView(ObjectFormView):
+    """Add or edit a record of a plan (an objective, a delivery status, a measure, a
+    commitment): a URL with the plan's pk adds one, positioned after the others."""
+
+    template_name = "delivery_plans/plan_part_form.html"
+
+    def get_queryset(self):
+        return self.model._default_manager.select_related("plan")
+
+    def get_initial_instance(self):
+        plan = in_scope_or_404(Plan.objects.all(), self.request.user, pk=self.kwargs["plan_pk"])
+        record = self.model(plan=plan)
+        if hasattr(record, "order"):
+            last = self.model._default_manager.filter(plan=plan).aggregate(last=Max("order"))["last"]
+            record.order = (last or 0) + 1
+        return record
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plan"] = context["form"].instance.plan
+        return context
+
+
+class PlanRecordFormView(PlanPartFormView):
+    """An objective or a commitment: saved with the sort key of its ref."""
+
+    def save_record(self, form, *, links: Links):
+        loaded = None if self.adding else form.cleaned_data["loaded_version"]
+        return services.plan_record_save(
+            record=form.instance, by=self.request.user, loaded_version=loaded, links=links
+        )
+
+
+class ObjectiveFormView(PlanRecordFormView):
+    model = Objective
+    form_class = ObjectiveForm
+
+
+class PlanPartDeleteView(ObjectDeleteView):
+    """Delete a record of a plan; refused (with the reason) while other records depend on it."""
+
+    def get_success_url(self):
+        return self.object.plan.get_absolute_url()
+
+
+class ObjectiveDeleteView(PlanPartDeleteView):
+    model = Objective
+
+
+# -- delivery statuses --------------------------------------------------------------------------
+
+
+@require_GET
+@access(Access.EDIT)
+def statuses(request, pk: int):
+    """A plan's own list of delivery statuses, each with how many commitments have it."""
+    plan = in_scope_or_404(Plan.objects.all(), request.user, pk=pk)
+    listed = plan.statuses.annotate(in_use=Count("commitments"))
+    return render(request, "delivery_plans/statuses.html", {"plan": plan, "statuses": listed})
+
+
+class DeliveryStatusFormView(PlanPartFormView):
+    model = DeliveryStatus
+    form_class = DeliveryStatusForm
+
+    def get_cancel_url(self, instance) -> str:
+        return reverse("delivery_plans:statuses", args=[instance.plan_id])
+
+
+class DeliveryStatusDeleteView(PlanPartDeleteView):
+    model = DeliveryStatus
+
+    def get_success_url(self):
+        return reverse("delivery_plans:statuses", args=[self.object.plan_id])
+
+
+# -- commitments -----------------------------------------------------------------------------
 
 
 class CommitmentListView(ScopedViewMixin, ObjectListView):
@@ -79,8 +282,11 @@ class CommitmentListView(ScopedViewMixin, ObjectListView):
         organisation = self.scope_choice.organisation
         if organisation is None:
             return Commitment.objects.none()
-        return selectors.commitments_with_latest().filter(
-            pk__in=Commitment.objects.applying_to(organisation).values("pk")
+        # Sorted and paged in the database, by the stored sort keys (1.2 before 1.10).
+        return (
+            selectors.commitments_with_latest()
+            .filter(pk__in=Commitment.objects.applying_to(organisation).values("pk"))
+            .in_plan_order()
         )
 
     def export_queryset(self, queryset):
@@ -94,7 +300,7 @@ class CommitmentDetailView(ObjectDetailView):
     template_name = "delivery_plans/commitment_detail.html"
 
     def get_queryset(self):
-        return Commitment.objects.select_related("plan", "objective").prefetch_related(
+        return Commitment.objects.select_related("plan", "objective", "status").prefetch_related(
             "areas",
             "related",
             "referenced_by",
@@ -107,14 +313,23 @@ class CommitmentDetailView(ObjectDetailView):
         return context
 
 
-class CommitmentFormView(ObjectFormView):
+class CommitmentFormView(PlanRecordFormView):
     model = Commitment
     form_class = CommitmentForm
 
-    def get_initial_instance(self):
-        return Commitment(
-            plan=in_scope_or_404(Plan.objects.all(), self.request.user, pk=self.kwargs["plan_pk"])
-        )
+
+class CommitmentDeleteView(PlanPartDeleteView):
+    model = Commitment
+
+
+def quarter_after(plan: Plan, latest) -> ReportingPeriod | None:
+    """The quarter of the plan's term after the latest record's (an update, a figure), or the
+    term's first quarter: usually the one being reported."""
+    quarters = list(plan_quarters(plan))
+    if latest is None:
+        return quarters[0] if quarters else None
+    done = (latest.period.start_year, latest.period.quarter)
+    return next((q for q in quarters if (q.start_year, q.quarter) > done), None)
 
 
 class ProgressUpdateFormView(ObjectFormView):
@@ -141,16 +356,7 @@ class ProgressUpdateFormView(ObjectFormView):
     def _next_quarter(self) -> ReportingPeriod | None:
         """The quarter after the commitment's latest update: usually the one being reported."""
         commitment = self.get_initial_instance().commitment
-        quarters = list(plan_quarters(commitment.plan))
-        latest = commitment.updates.select_related("period").first()
-        if latest is None:
-            return quarters[0] if quarters else None
-        later = [
-            q
-            for q in quarters
-            if (q.start_year, q.quarter) > (latest.period.start_year, latest.period.quarter)
-        ]
-        return later[0] if later else None
+        return quarter_after(commitment.plan, commitment.updates.select_related("period").first())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -277,12 +483,72 @@ def _save_schedule(form, commitments, quarters, entries, *, by) -> None:
 @require_GET
 @access(Access.EDIT)
 def measures(request, pk: int):
-    """Measures of a plan, each with its trend drawn as SVG and its numbers in a table."""
+    """Measures of a plan, each with its trend drawn as SVG and its numbers in a table, and
+    which of them are withheld from publication, with the public reason."""
     plan = in_scope_or_404(Plan.objects.all(), request.user, pk=pk)
     items = selectors.measures_of([plan])
     for measure in items:
         measure.value_rows = list(measure.values.all())
     return render(request, "delivery_plans/measures.html", {"plan": plan, "measures": items})
+
+
+class MeasureFormView(PlanPartFormView):
+    model = Measure
+    form_class = MeasureForm
+
+    def get_cancel_url(self, instance) -> str:
+        if self.object is not None:
+            return self.object.get_absolute_url()
+        return reverse("delivery_plans:measures", args=[instance.plan_id])
+
+
+class MeasureDeleteView(PlanPartDeleteView):
+    model = Measure
+
+    def get_success_url(self):
+        return reverse("delivery_plans:measures", args=[self.object.plan_id])
+
+
+class MeasureValueFormView(ObjectFormView):
+    """A measure's figure for a period of the plan's term, with a note, or withheld with a
+    public reason."""
+
+    model = MeasureValue
+    form_class = MeasureValueForm
+    template_name = "delivery_plans/measurevalue_form.html"
+
+    def get_queryset(self):
+        return MeasureValue.objects.select_related("measure__plan", "period")
+
+    def get_initial_instance(self):
+        measure = in_scope_or_404(
+            Measure.objects.select_related("plan"), self.request.user, pk=self.kwargs["measure_pk"]
+        )
+        return MeasureValue(measure=measure)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.adding:
+            initial["period"] = self._next_period()
+        return initial
+
+    def _next_period(self) -> ReportingPeriod | None:
+        """The quarter after the measure's latest quarterly figure."""
+        measure = self.get_initial_instance().measure
+        return quarter_after(measure.plan, measure.values.filter(period__quarter__isnull=False).last())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["measure"] = context["form"].instance.measure
+        context["has_periods"] = plan_periods(context["measure"].plan).exists()
+        return context
+
+
+class MeasureValueDeleteView(ObjectDeleteView):
+    model = MeasureValue
+
+    def get_success_url(self):
+        return self.object.measure.get_absolute_url()
 
 
 class PlanImportView(TableImportView):

@@ -13,7 +13,11 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 def _objectives_of(organisation):
     plans = Plan.objects.for_organisation(organisation).values("pk")
-    return Objective.objects.filter(plan__in=plans).select_related("plan").order_by("plan__title", "order")
+    return (
+        Objective.objects.filter(plan__in=plans)
+        .select_related("plan")
+        .order_by("plan__title", "order", "sort_key")
+    )
 
 
 class OversightBodyFilter(FilterSet):
@@ -38,7 +42,7 @@ class OversightBodyFilter(FilterSet):
             self.filters["objective"].queryset = _objectives_of(scope.organisation)
 
     def adjust_form(self, form) -> None:
-        form.fields["objective"].label_from_instance = lambda o: f"{o.plan.title}: {o.number}. {o.title}"
+        form.fields["objective"].label_from_instance = lambda o: f"{o.plan.title}: {o.heading}"
 
     def filter_yes_no(self, queryset, name, value):
         return queryset.filter(**{name: value == "yes"}) if value else queryset

@@ -21,7 +21,7 @@ class CommitmentsByObjective(ModelChoiceIterator):
 
     def __iter__(self):
         for objective, commitments in groupby(self.queryset, key=lambda c: c.objective):
-            label = f"{objective.plan}: {objective.number}. {objective.title}"
+            label = f"{objective.plan}: {objective.heading}"
             yield label, [self.choice(c) for c in commitments]
 
 
@@ -64,7 +64,7 @@ class OversightBodyForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["objective"].queryset = Objective.objects.select_related("plan")
         self.fields["objective"].empty_label = "Cross-cutting"
-        self.fields["objective"].label_from_instance = lambda o: f"{o.plan}: {o.number}. {o.title}"
+        self.fields["objective"].label_from_instance = lambda o: f"{o.plan}: {o.heading}"
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("owner", Organisation.objects.home())
         commitments = self.fields["commitments"]

@@ -130,7 +130,7 @@ def coverage(
         Commitment.objects.for_organisation(organisation, year=year)
         .select_related("plan", "objective")
         .prefetch_related(Prefetch("oversight_bodies", queryset=overseers))
-        .order_by("plan__title", "objective__order", "objective__number", "order", "ref")
+        .order_by("plan__title", "objective__order", "objective__sort_key", "sort_key", "ref")
     )
     schedule = OversightScheduleEntry.objects.filter(
         commitment__in=[c.pk for c in commitments], period__start_year=year

@@ -38,7 +38,7 @@ class BodyListView(ScopedViewMixin, ObjectListView):
         return (
             bodies.select_related("owner", "objective__plan")
             .annotate(meeting_count=Count("meetings"))
-            .order_by("objective__plan__title", "objective__number", "name")
+            .order_by("objective__plan__title", "objective__order", "objective__sort_key", "name")
         )
 
 

@@ -161,7 +161,7 @@ class RiskImport(TableImport):
 
         return parse_list(commitment)(text)
 
-    def prepare(self, row: Row) -> None:
+    def prepare(self, row: Row, error) -> None:
         for name in ("status", "visibility"):
             if row.values.get(name) == "":
                 del row.values[name]  # an empty cell keeps what the risk has (or the default)

@@ -32,13 +32,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _published_pages_made_afresh():
-    """Each test makes its own published pages: the cache outlives a test's database."""
+def _fresh_caches():
+    # A published page is cached by a key made of ids and dates, which a database rolled back
+    # between tests hands out again: each test starts with empty caches.
     from django.core.cache import caches
 
-    caches["publications"].clear()
-    yield
-    caches["publications"].clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

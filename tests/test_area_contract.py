@@ -152,7 +152,8 @@ def test_a_publication_renders_after_an_area_renames_its_templates(
     caches["publications"].clear()  # a published page is made once; the templates changed under it here
     page = client.get(publication.get_absolute_url()).content.decode()
     assert "RENAMED-SECTION" in page
-    # An area gone from the service: its part of old publications says so, nothing breaks.
+    # An area gone from the service: its part of old publications says so, nothing breaks. (A
+    # deploy that retires an area starts with empty caches; here the page cached above is dropped.)
     monkeypatch.delitem(registry._areas, area.key)
     caches["publications"].clear()
     response = client.get(publication.get_absolute_url())

@@ -140,9 +140,9 @@ def _get(row, name: str):
 
 
 @register.simple_tag
-def trend_chart(rows, title: str = ""):
-    """A measure's values (rows with `period`, `value` and `target`, as model rows or snapshot
-    dicts) as a line with the latest target dashed."""
+def trend_chart(rows, title: str = "", target=None):
+    """A measure's values (rows with `period` and `value`, as model rows or snapshot dicts) as a
+    line, with the target dashed: `target` if given, else the latest row's own `target`."""
     points = []
     targets = []
     for row in rows:
@@ -150,6 +150,8 @@ def trend_chart(rows, title: str = ""):
         points.append((getattr(period, "label", period), _get(row, "value")))
         if _get(row, "target") is not None:
             targets.append(float(_get(row, "target")))
+    if target is not None:
+        targets.append(float(target))
     return charts.trend_svg(points, target=targets[-1] if targets else None, title=title)
 
 
@@ -243,7 +245,8 @@ def govuk_table(content, heads: str = "", caption: str = "", caption_size: str =
     """A GOV.UK table: the caption, a header row, and the rows between the tags.
 
     `heads` names the columns, separated by "|"; a name starting with "#" is a numeric column.
-    A caption that needs the page's values can instead open the content as a <caption>.
+    A caption that needs the page's values can instead open the content as a <caption>, and a
+    header row that does (a column per status a plan sets, a tag in a heading) as a <thead>.
     Every table of the service is made here, so its markup (scope, classes) is the same in
     every page and in the panel paper.
     """
@@ -277,6 +280,10 @@ def govuk_table(content, heads: str = "", caption: str = "", caption_size: str =
         if cells
         else ""
     )
+    if not cells and body.lstrip().startswith("<thead"):
+        rest = body.lstrip()
+        end = rest.index("</thead>") + len("</thead>")
+        head, body = mark_safe(rest[:end]), rest[end:]  # noqa: S308 - rendered by the template
     return format_html(
         '<table class="govuk-table{}">{}{}<tbody class="govuk-table__body">{}</tbody></table>',
         f" {classes}" if classes else "",

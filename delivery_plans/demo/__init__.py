@@ -7,8 +7,10 @@ from pathlib import Path
 
 from assurance.demo import DemoContext, read_yaml, upsert, upsert_many
 from assurance.models import Organisation, Rag, ReportingPeriod
+from assurance.text import sort_key
 from delivery_plans.models import (
     Commitment,
+    DeliveryStatus,
     Measure,
     MeasureValue,
     Objective,
@@ -18,6 +20,7 @@ from delivery_plans.models import (
 )
 
 HOME_SLUG = "west-mercia-opcc"
+IN_PROGRESS = "In progress"
 
 
 def load_demo(context: DemoContext) -> None:
@@ -38,6 +41,11 @@ def _decimal(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _date(value) -> datetime.date | None:
+    # YAML reads an unquoted ISO date as a date already.
+    return value if value is None or isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
 def _load_for(owner: Organisation, data: dict, context: DemoContext, periods: dict) -> None:
     # A copy OPCC stands where West Mercia stands; its ally stays Warwickshire.
     def org(slug: str) -> Organisation:
@@ -51,16 +59,31 @@ def _load_for(owner: Organisation, data: dict, context: DemoContext, periods: di
     )
     plan.organisations.set([org(slug) for slug in spec["areas"]])
 
+    saved_statuses = upsert_many(
+        DeliveryStatus,
+        [
+            (
+                {"plan_id": plan.pk, "name": row["name"]},
+                {"order": order, "tone": row["tone"], "is_completed": row.get("completed", False)},
+            )
+            for order, row in enumerate(data["statuses"], start=1)
+        ],
+        existing={(plan.pk, s.name): s for s in plan.statuses.all()},
+    )
+    statuses = {s.name: s for s in saved_statuses}
+
     objectives = {}
-    for row in data["objectives"]:
-        objectives[row["number"]] = upsert(
+    for order, row in enumerate(data["objectives"], start=1):
+        ref = str(row["ref"])
+        objectives[ref] = upsert(
             Objective,
-            {"plan": plan, "number": row["number"]},
+            {"plan": plan, "ref": ref},
             {
+                "sort_key": sort_key(ref),
                 "title": row["title"],
                 "short_name": row["short_name"],
                 "outcomes": row.get("outcomes", ""),
-                "order": row["number"],
+                "order": order,
             },
         )
 
@@ -70,15 +93,20 @@ def _load_for(owner: Organisation, data: dict, context: DemoContext, periods: di
             (
                 {"plan_id": plan.pk, "ref": row["ref"]},
                 {
-                    "objective_id": objectives[row["objective"]].pk,
+                    "sort_key": sort_key(row["ref"]),
+                    "objective_id": objectives[str(row["objective"])].pk,
                     "kind": row.get("kind", Commitment.Kind.POLICING),
                     "text": row["text"],
                     "supporting_activity": row.get("supporting", ""),
                     "oversight_mechanism": row.get("oversight", ""),
-                    "order": order,
+                    "lead_officer": row.get("lead", ""),
+                    "timescale": row.get("timescale", ""),
+                    "target_date": _date(row.get("target")),
+                    "status_id": statuses[row.get("status", IN_PROGRESS)].pk,
+                    "completed_on": _date(row.get("completed")),
                 },
             )
-            for order, row in enumerate(data["commitments"], start=1)
+            for row in data["commitments"]
         ],
         existing={(plan.pk, c.ref): c for c in plan.commitments.all()},
     )
@@ -188,7 +216,7 @@ def _load_schedule(plan, data, commitments, periods) -> None:
 def _load_measures(plan, rows, objectives, periods) -> None:
     values = []
     for order, row in enumerate(rows, start=1):
-        objective = objectives.get(row.get("objective"))
+        objective = objectives.get(str(row["objective"])) if "objective" in row else None
         measure = upsert(
             Measure,
             {"plan": plan, "name": row["name"]},
@@ -196,6 +224,9 @@ def _load_measures(plan, rows, objectives, periods) -> None:
                 "objective": objective,
                 "unit": row.get("unit", ""),
                 "higher_is_better": row.get("higher_is_better", True),
+                "baseline": _decimal(row.get("baseline")),
+                "target": _decimal(row.get("target")),
+                "source": row.get("source", ""),
                 "order": order,
             },
         )
@@ -204,7 +235,13 @@ def _load_measures(plan, rows, objectives, periods) -> None:
             values.append(
                 (
                     {"measure_id": measure.pk, "period_id": period.pk},
-                    {k: _decimal(value.get(k)) for k in ("value", "target", "baseline")},
+                    {
+                        "value": _decimal(value["value"]),
+                        "note": value.get("note", ""),
+                        # A withheld figure gives its public reason in place of the figure.
+                        "withheld": "withheld" in value,
+                        "withheld_reason": value.get("withheld", ""),
+                    },
                 )
             )
     existing = {(v.measure_id, v.period_id): v for v in MeasureValue.objects.filter(measure__plan=plan)}

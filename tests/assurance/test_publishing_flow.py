@@ -301,3 +301,30 @@ def test_a_published_page_is_served_like_a_file_to_readers_not_signed_in(
     panel = Client()
     panel.force_login(make_user(Role.PANEL))
     assert "ETag" not in panel.get(publication.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "written", ["2016-12-07", "7/12/2016", "07/12/2016", "7 December 2016", "7 Dec 2016"]
+)
+def test_the_meeting_date_is_read_as_people_write_it(publisher_client, home, quarter, written):
+    url = reverse("cover_report", args=[home.slug, quarter.slug])
+    data = {
+        "title": "Assurance and performance",
+        "meeting_name": "Police and Crime Panel",
+        "meeting_date": written,
+    }
+    data["purpose"] = "To update the panel."
+    data |= {"recommendation": "To note the report.", "report_of": "Chief Executive"}
+    response = publisher_client.post(url, data)
+    assert response.status_code == 302, (
+        response.status_code,
+        response.context and response.context["form"].errors,
+    )
+    assert CoverReport.objects.get(period=quarter).meeting_date == datetime.date(2016, 12, 7)
+
+
+def test_a_meeting_date_that_is_no_date_says_how_to_write_one(publisher_client, home, quarter):
+    url = reverse("cover_report", args=[home.slug, quarter.slug])
+    response = publisher_client.post(url, {"title": "Assurance", "meeting_date": "7th of Dec"})
+    assert "Enter the date as 7/12/2016 or 7 December 2016" in response.content.decode()
+    assert not CoverReport.objects.exists()

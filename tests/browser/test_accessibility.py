@@ -30,6 +30,15 @@ def axe_violations(driver) -> list[str]:
     ]
 
 
+def check_pages(browser, base_url: str, paths: list[str]) -> dict[str, list[str]]:
+    """axe on each page, in the browser's session; the pages with violations."""
+    found = {}
+    for path in paths:
+        browser.get(base_url + path)
+        found[path] = axe_violations(browser)
+    return {path: violations for path, violations in found.items() if violations}
+
+
 def html_pages_for(persona: str, names: list[str]) -> list[str]:
     """A URL for each kind of page in `names` the persona may read (one per template), built
     from the access table, less downloads (PDF, spreadsheets) and POST-only actions."""
@@ -98,9 +107,7 @@ def check_every_kind_of_page(browser, live_server, persona: str) -> dict[str, li
         navigation = browser.find_element(By.ID, "navigation").text.splitlines()
         present, absent = NAVIGATION[persona]
         assert set(present) <= set(navigation) and not set(absent) & set(navigation), navigation
-    for path in pages:
-        browser.get(live_server.url + path)
-        found[f"{persona} {path}"] = axe_violations(browser)
+    found |= {f"{persona} {path}": v for path, v in check_pages(browser, live_server.url, pages).items()}
     return {page: violations for page, violations in found.items() if violations}
 
 

@@ -29,8 +29,10 @@ def plan():
     make_update(make_commitment(victims, ref="A.1", kind="pcc"), q3, rag=Rag.GREEN, text="Charter signed off")
     make_commitment(secure, ref="2.1")
     make_update(make_commitment(secure, ref="2.2"), make_period(2016, 2), rag=Rag.RED)
-    measure = Measure.objects.create(plan=plan, objective=secure, name="Hate crimes reported", unit="crimes")
-    MeasureValue.objects.create(measure=measure, period=make_period(2016, 2), value=173, baseline=106)
+    measure = Measure.objects.create(
+        plan=plan, objective=secure, name="Hate crimes reported", unit="crimes", baseline=106
+    )
+    MeasureValue.objects.create(measure=measure, period=make_period(2016, 2), value=173, note="July")
     MeasureValue.objects.create(measure=measure, period=make_period(2016, 4), value=150)
     return plan
 
@@ -39,23 +41,21 @@ def scope_of(plan, quarter=3):
     return Scope(organisation=plan.owner, period=make_period(2016, quarter))
 
 
-def test_the_snapshot_counts_each_rag_per_objective_for_the_quarter(plan):
+def shares(row) -> dict:
+    return {s.get("rag") or s["name"]: (s["count"], s["percent"]) for s in row["shares"]}
+
+
+def test_the_snapshot_counts_each_rag_per_objective_for_the_quarter_with_percentages(plan):
     data = snapshot(scope=scope_of(plan))
-    victims, secure = data["objectives"]
-    assert {c["rag"]: c["count"] for c in victims["counts"]} == {
-        "red": 0,
-        "amber": 1,
-        "green": 1,
-        "not_rated": 0,
-    }
+    (entry,) = data["plans"]
+    victims, secure, whole = entry["by_rag"]
+    assert [victims["label"], secure["label"], whole["label"]] == ["1. Victims", "2. Secure", "Whole plan"]
+    assert shares(victims) == {"red": (0, 0), "amber": (1, 50), "green": (1, 50), "not_rated": (0, 0)}
     # 2.2's only update is for Q2, so in Q3 it counts as Not rated.
-    assert {c["rag"]: c["count"] for c in secure["counts"]} == {
-        "red": 0,
-        "amber": 0,
-        "green": 0,
-        "not_rated": 2,
-    }
-    assert [(c["ref"], c["update"]) for c in victims["attention"]] == [("1.1", "Training review underway")]
+    assert shares(secure) == {"red": (0, 0), "amber": (0, 0), "green": (0, 0), "not_rated": (2, 100)}
+    assert shares(whole) == {"red": (0, 0), "amber": (1, 25), "green": (1, 25), "not_rated": (2, 50)}
+    assert (victims["total"], secure["total"], whole["total"]) == (2, 2, 4)
+    assert [(c["ref"], c["update"]) for c in entry["attention"]] == [("1.1", "Training review underway")]
     assert {i["key"]: i["rag"] for i in data["items"]} == {
         f"commitment:{plan.pk}:1.1": "amber",
         f"commitment:{plan.pk}:A.1": "green",
@@ -64,10 +64,40 @@ def test_the_snapshot_counts_each_rag_per_objective_for_the_quarter(plan):
     }
 
 
+def test_the_snapshot_counts_each_delivery_status_per_objective_and_for_the_plan(plan):
+    done = plan.statuses.get(name="Completed")
+    for ref in ("1.1", "2.1", "2.2"):
+        c = plan.commitments.get(ref=ref)
+        c.status = done
+        c.save()
+    (entry,) = snapshot(scope=scope_of(plan))["plans"]
+    assert [s["name"] for s in entry["statuses"]] == [
+        "Not started",
+        "In progress",
+        "Completed",
+        "On hold",
+        "Withdrawn",
+    ]
+    victims, secure, whole = entry["by_status"]
+    assert shares(victims) == {
+        "Not started": (1, 50),
+        "In progress": (0, 0),
+        "Completed": (1, 50),
+        "On hold": (0, 0),
+        "Withdrawn": (0, 0),
+    }
+    assert shares(secure)["Completed"] == (2, 100)
+    assert shares(whole)["Completed"] == (3, 75) and shares(whole)["Not started"] == (1, 25)
+    items = {i["key"].split(":")[2]: i["status"] for i in snapshot(scope=scope_of(plan))["items"]}
+    assert items == {"1.1": "Completed", "A.1": "Not started", "2.1": "Completed", "2.2": "Completed"}
+
+
 def test_the_snapshot_keeps_measures_up_to_the_quarter_and_is_json_safe(plan):
     data = snapshot(scope=scope_of(plan))
-    assert data["measures"][0]["values"] == [
-        {"period": "2016/17 Q2", "value": 173.0, "target": None, "baseline": 106.0}
+    (measure,) = data["measures"]
+    assert (measure["baseline"], measure["target"], measure["objective"]) == (106.0, None, "2. Secure")
+    assert measure["values"] == [
+        {"period": "2016/17 Q2", "value": 173.0, "note": "July", "withheld": False, "withheld_reason": ""}
     ]
     assert json.loads(json.dumps(data)) == data
 
@@ -141,7 +171,7 @@ def test_the_area_is_registered_in_its_place():
 def test_an_alliance_plan_is_on_the_allys_dashboard_with_the_commitments_that_apply_to_it(plan):
     ally = make_organisation(short_name="Warwickshire")
     plan.organisations.add(ally)
-    victims = plan.objectives.get(number=1)
+    victims = plan.objectives.get(ref="1")
     make_commitment(victims, ref="A.9", kind="pcc").areas.add(plan.owner)  # the owner's own
     make_commitment(victims, ref="1.9").areas.add(ally)  # the ally's alone
     scope = Scope(organisation=ally, period=make_period(2016, 3))
@@ -181,7 +211,7 @@ def test_the_allys_snapshot_and_checks_run_the_same_number_of_queries_at_two_siz
 
 def test_a_long_commitment_is_labelled_cut_at_a_word_with_an_ellipsis(plan):
     text = "Make sure officers and staff have the skills and knowledge to support victims " * 3
-    make_commitment(plan.objectives.get(number=1), ref="1.9", text=text)
+    make_commitment(plan.objectives.get(ref="1"), ref="1.9", text=text)
     items = {i["key"]: i for i in snapshot(scope=scope_of(plan))["items"]}
     label = items[f"commitment:{plan.pk}:1.9"]["label"]
     assert label.startswith("1.9 Make sure officers") and label.endswith("…") and len(label) <= 84

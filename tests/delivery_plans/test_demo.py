@@ -79,7 +79,7 @@ def test_every_demo_measure_has_a_figure_for_each_quarter_of_2016_17(context, ed
         quarters = {v.period.label for v in measure.values.all() if v.value is not None}
         assert {f"2016/17 Q{n}" for n in (1, 2, 3, 4)} <= quarters, measure.name
     hate = MeasureValue.objects.get(measure__plan=plan, measure__name__startswith="Hate", period__quarter=2)
-    assert (hate.value, hate.baseline, hate.period.start_year) == (173, 106, 2016)
+    assert (hate.value, hate.measure.baseline, hate.period.start_year) == (173, 106, 2016)
     page = editor_client.get(reverse("delivery_plans:measures", args=[plan.pk])).content.decode()
     assert page.count("<polyline") == 13
 

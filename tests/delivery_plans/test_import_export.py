@@ -47,7 +47,7 @@ def test_an_editor_imports_commitments_from_csv_with_areas_and_cross_references(
     response = upload(editor_client, plan, content)
     assert response.status_code == 302
     second = Commitment.objects.get(plan=plan, ref="2.1")
-    assert second.kind == "pcc" and second.objective.number == 2
+    assert second.kind == "pcc" and second.objective.ref == "2"
     assert [o.short_name for o in second.areas.all()] == ["Warwickshire"]
     assert [c.ref for c in second.related.all()] == ["1.1"]
     assert second.history.count() == 1
@@ -67,7 +67,7 @@ def test_reimporting_updates_the_same_commitments_by_ref(editor_client, plan):
 
 
 def test_an_editor_imports_a_quarters_updates_and_reimporting_replaces_that_quarter(editor_client, plan):
-    c = make_commitment(plan.objectives.get(number=1), ref="1.1")
+    c = make_commitment(plan.objectives.get(ref="1"), ref="1.1")
     content = "ref,period,rag,rag_reason,text,date\n1.1,2016/17 Q3,Amber,Waiting,Review underway,2016-12-07\n"
     assert upload(editor_client, plan, content, kind="updates").status_code == 302
     content = "ref,period,rag,rag_reason,text\n1.1,2016/17 Q3,green,,Review complete\n"
@@ -105,7 +105,7 @@ def test_an_editor_imports_a_quarters_updates_and_reimporting_replaces_that_quar
             "3",
             "Duplicate ref 1.5",
         ),
-        ("ref,objective,text\n1.5,1,Words\n", "commitments", "1", "Missing required column(s): kind"),
+        ("ref,objective,kind\n1.5,1,policing\n", "commitments", "1", "Missing required column(s): text"),
         (
             COMMITMENT_HEADER + '1.5,1,policing,=HYPERLINK("x"),,,,\n',
             "commitments",
@@ -132,7 +132,7 @@ def test_an_editor_imports_a_quarters_updates_and_reimporting_replaces_that_quar
 def test_a_malformed_file_is_refused_whole_with_its_row_named(
     editor_client, plan, content, kind, row, message
 ):
-    c = make_commitment(plan.objectives.get(number=1), ref="1.1", text="Untouched")
+    c = make_commitment(plan.objectives.get(ref="1"), ref="1.1", text="Untouched")
     good_first = (
         "1.2,1,policing,Would be fine,,,,\n" if kind == "commitments" else "1.1,2016/17 Q2,green,,Fine\n"
     )
@@ -192,17 +192,24 @@ def test_the_template_files_name_the_import_columns(editor_client, fmt):
 
 
 def test_the_export_follows_the_filters_and_reimports(editor_client, plan):
-    one = make_commitment(plan.objectives.get(number=1), ref="1.1", text="=Looks like a formula")
+    one = make_commitment(plan.objectives.get(ref="1"), ref="1.1", text="=Looks like a formula")
     make_update(one, make_period(2016, 3), rag=Rag.AMBER, text="Amber words")
-    make_commitment(plan.objectives.get(number=2), ref="2.1", text="Second")
+    make_commitment(plan.objectives.get(ref="2"), ref="2.1", text="Second")
     response = editor_client.get(reverse("delivery_plans:export", args=["xlsx"]), {"rag": "amber"})
     rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
     assert [r[0] for r in rows] == ["ref", "1.1"]
-    assert rows[1][3] == "'=Looks like a formula" and rows[1][-3:] == ["2016/17 Q3", "Amber", "Amber words"]
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["text"] == "'=Looks like a formula"
+    assert [row[h] for h in ("period", "rag", "rag_reason", "progress")] == [
+        "2016/17 Q3",
+        "Amber",
+        "Behind schedule",
+        "Amber words",
+    ]
     response = editor_client.get(reverse("delivery_plans:export", args=["csv"]), {"plan": plan.pk})
     rows = list(csv.reader(StringIO(response.content.decode("utf-8-sig"))))
     assert [r[0] for r in rows] == ["ref", "1.1", "2.1"]
-    assert rows[1][3] == "'=Looks like a formula"  # a spreadsheet program shows it as text
+    assert rows[1][rows[0].index("text")] == "'=Looks like a formula"  # a spreadsheet shows it as text
     # The apostrophe is the export's, so importing the file again keeps the text as it was.
     assert upload(editor_client, plan, response.content, name="export.csv").status_code == 302
     assert plan.commitments.get(ref="1.1").text == "=Looks like a formula"
@@ -211,14 +218,15 @@ def test_the_export_follows_the_filters_and_reimports(editor_client, plan):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("text", ["-2+3+cmd|' /C calc'!A0", "+1", "@SUM(A1)", "=1", "\t=1", "\r=1", " =1"])
 def test_the_export_makes_every_cell_a_spreadsheet_would_run_text(editor_client, plan, fmt, text):
-    make_commitment(plan.objectives.get(number=1), ref="1.1", text=text)
+    make_commitment(plan.objectives.get(ref="1"), ref="1.1", text=text)
     response = editor_client.get(reverse("delivery_plans:export", args=[fmt]))
     if fmt == "csv":
         rows = list(csv.reader(StringIO(response.content.decode("utf-8-sig"), newline="")))
     else:
         rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
     # An .xlsx keeps line ends as \n, so the carriage return is compared by what follows it.
-    assert rows[1][3][0] == "'" and rows[1][3][2:] == text[1:]
+    cell = rows[1][rows[0].index("text")]
+    assert cell[0] == "'" and cell[2:] == text[1:]
 
 
 def test_the_import_command_reports_each_problem_and_imports_nothing(plan, tmp_path):
@@ -249,25 +257,33 @@ def test_rows_beyond_the_limit_are_refused(plan):
 
 def test_a_file_of_the_required_columns_changes_nothing_else(editor_client, plan):
     warwickshire = plan.organisations.get(short_name="Warwickshire")
-    one = make_commitment(plan.objectives.get(number=1), ref="1.1", order=7)
+    one = make_commitment(plan.objectives.get(ref="1"), ref="1.1")
     two = make_commitment(
-        plan.objectives.get(number=1),
+        plan.objectives.get(ref="1"),
         ref="1.2",
         text="Old words",
         supporting_activity="Audit skills",
         oversight_mechanism="Victims' Board",
-        order=3,
+        lead_officer="Head of Commissioning",
+        status=plan.statuses.get(name="On hold"),
     )
     two.areas.add(warwickshire)
     two.related.add(one)
     response = upload(editor_client, plan, "ref,objective,kind,text\n1.2,1,policing,New words\n")
     assert response.status_code == 302
     two.refresh_from_db()
-    assert (two.text, two.supporting_activity, two.oversight_mechanism, two.order) == (
+    assert (
+        two.text,
+        two.supporting_activity,
+        two.oversight_mechanism,
+        two.lead_officer,
+        two.status.name,
+    ) == (
         "New words",
         "Audit skills",
         "Victims' Board",
-        3,
+        "Head of Commissioning",
+        "On hold",
     )
     assert list(two.areas.all()) == [warwickshire] and list(two.related.all()) == [one]
     # A column in the file is written, even when empty: the file says there is nothing there.
@@ -277,7 +293,7 @@ def test_a_file_of_the_required_columns_changes_nothing_else(editor_client, plan
 
 
 def test_an_update_file_without_reason_or_date_keeps_them(editor_client, plan):
-    c = make_commitment(plan.objectives.get(number=1), ref="1.1")
+    c = make_commitment(plan.objectives.get(ref="1"), ref="1.1")
     update = make_update(c, make_period(2016, 3), rag=Rag.AMBER, rag_reason="Waiting", date="2016-11-02")
     response = upload(
         editor_client, plan, "ref,period,rag,text\n1.1,2016/17 Q3,amber,Still waiting\n", kind="updates"
@@ -288,7 +304,7 @@ def test_an_update_file_without_reason_or_date_keeps_them(editor_client, plan):
 
 
 def test_an_update_dated_before_its_quarter_is_refused(editor_client, plan):
-    make_commitment(plan.objectives.get(number=1), ref="1.1")
+    make_commitment(plan.objectives.get(ref="1"), ref="1.1")
     content = "ref,period,rag,rag_reason,text,date\n1.1,2016/17 Q3,green,,Words,2016-09-30\n"
     result = spreadsheets.import_file(plan=plan, kind="updates", content=content.encode(), name="u.csv")
     assert [(e.row, e.column) for e in result.errors] == [(2, "date")]
@@ -326,7 +342,7 @@ def test_every_problem_of_every_row_is_reported_at_once(plan):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_with_an_invalid_filter_shows_the_list_with_the_errors(editor_client, plan, fmt):
-    make_commitment(plan.objectives.get(number=1), ref="1.1")
+    make_commitment(plan.objectives.get(ref="1"), ref="1.1")
     response = editor_client.get(reverse("delivery_plans:export", args=[fmt]), {"plan": 999999, "kind": "x"})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html") and "Content-Disposition" not in response
@@ -360,8 +376,8 @@ def test_reimporting_the_unchanged_demo_export_leaves_every_commitment_untouched
 
 def test_a_reimported_row_is_updated_only_where_it_differs(plan):
     warwickshire = plan.organisations.get(short_name="Warwickshire")
-    one = make_commitment(plan.objectives.get(number=1), ref="1.1", text="Support victims")
-    two = make_commitment(plan.objectives.get(number=1), ref="1.2", text="Protect the vulnerable")
+    one = make_commitment(plan.objectives.get(ref="1"), ref="1.1", text="Support victims")
+    two = make_commitment(plan.objectives.get(ref="1"), ref="1.2", text="Protect the vulnerable")
     content = COMMITMENT_HEADER + (
         "1.1,1,policing,Support victims,,,,\n"  # as it is
         "1.2,1,policing,Protect the vulnerable,,Warwickshire,1.1,\n"  # links added
@@ -378,7 +394,7 @@ def test_a_reimported_row_is_updated_only_where_it_differs(plan):
 
 
 def test_reimporting_the_same_updates_leaves_them_untouched(editor_client, plan):
-    c = make_commitment(plan.objectives.get(number=1), ref="1.1")
+    c = make_commitment(plan.objectives.get(ref="1"), ref="1.1")
     content = "ref,period,rag,rag_reason,text,date\n1.1,2016/17 Q3,Amber,Waiting,Review underway,2016-12-07\n"
     assert upload(editor_client, plan, content, kind="updates").status_code == 302
     update = c.updates.get()
@@ -407,7 +423,7 @@ def test_reimporting_the_same_updates_leaves_them_untouched(editor_client, plan)
     ],
 )
 def test_a_column_the_import_would_not_read_is_refused(plan, header, kind, message):
-    make_commitment(plan.objectives.get(number=1), ref="1.1", text="Untouched")
+    make_commitment(plan.objectives.get(ref="1"), ref="1.1", text="Untouched")
     row = "1.1,2016/17 Q3,amber,Waiting,Words" if kind == "updates" else "1.1,1,policing,Changed,Note"
     content = f"{header}\n{row}\n"
     result = spreadsheets.import_file(plan=plan, kind=kind, content=content.encode(), name="f.csv")
@@ -439,7 +455,7 @@ def test_a_value_under_no_column_name_is_refused(plan):
     ],
 )
 def test_text_longer_than_the_forms_allow_is_refused(plan, kind, content, column, limit):
-    make_commitment(plan.objectives.get(number=1), ref="1.1")
+    make_commitment(plan.objectives.get(ref="1"), ref="1.1")
     content = content.format(long="x" * 20000)
     result = spreadsheets.import_file(plan=plan, kind=kind, content=content.encode(), name="f.csv")
     assert [(e.row, e.column) for e in result.errors] == [(2, column)]
@@ -448,7 +464,7 @@ def test_text_longer_than_the_forms_allow_is_refused(plan, kind, content, column
 
 
 def test_an_update_dated_after_today_is_refused(plan):
-    make_commitment(plan.objectives.get(number=1), ref="1.1")
+    make_commitment(plan.objectives.get(ref="1"), ref="1.1")
     content = "ref,period,rag,text,date\n1.1,2017/18 Q3,green,Words,2030-01-10\n"
     result = spreadsheets.import_file(plan=plan, kind="updates", content=content.encode(), name="u.csv")
     assert [(e.row, e.column) for e in result.errors] == [(2, "date")]
@@ -457,7 +473,7 @@ def test_an_update_dated_after_today_is_refused(plan):
 
 
 def test_an_exported_row_of_another_plan_is_refused(plan):
-    content = COMMITMENT_HEADER.strip() + ",plan,latest_quarter,latest_rag,latest_update\n"
+    content = COMMITMENT_HEADER.strip() + ",plan,period,rag,progress\n"
     content += "1.1,1,policing,Words,,,,,Another plan,,,\n"
     result = spreadsheets.import_file(plan=plan, kind="commitments", content=content.encode(), name="c.csv")
     assert [(e.row, e.column) for e in result.errors] == [(2, "plan")]

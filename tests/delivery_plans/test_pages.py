@@ -13,7 +13,14 @@ from django.utils import timezone
 from assurance.models import Organisation, Rag, ReportingPeriod
 from assurance.writes import unaudited
 from delivery_plans.models import Commitment, OversightScheduleEntry, ProgressUpdate
-from tests.delivery_plans.factories import make_commitment, make_objective, make_plan, make_update
+from tests.delivery_plans.factories import (
+    make_commitment,
+    make_measure,
+    make_objective,
+    make_plan,
+    make_update,
+    make_value,
+)
 from tests.factories import make_organisation, make_period
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +29,15 @@ pytestmark = pytest.mark.django_db
 def _fill(plan, n: int):
     """n commitments in each of two objectives, each with two quarters' updates."""
     for number in (1, 2):
-        objective = plan.objectives.filter(number=number).first() or make_objective(plan, number=number)
+        objective = plan.objectives.filter(ref=str(number)).first() or make_objective(plan, number=number)
         for i in range(n):
             c = make_commitment(objective, ref=f"{number}.{plan.commitments.count() + 1}")
             c.areas.add(plan.owner)
             make_update(c, make_period(2016, 2), rag=Rag.GREEN)
             make_update(c, make_period(2016, 3), rag=[Rag.RED, Rag.AMBER, Rag.GREEN][i % 3])
+        measure = make_measure(plan, objective=objective, target=5)
+        make_value(measure, make_period(2016, 2), value=3)
+        make_value(measure, make_period(2016, 3), withheld=True, withheld_reason="Too few to publish")
 
 
 def test_the_plan_overview_counts_each_rag_and_lists_red_and_amber_with_their_update(editor_client):
@@ -39,11 +49,19 @@ def test_the_plan_overview_counts_each_rag_and_lists_red_and_amber_with_their_up
     response = editor_client.get(reverse("delivery_plans:plan", args=[objective.plan.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2016/17 Q3 by objective" in page
+    assert "Commitments by RAG rating, 2016/17 Q3" in page
     assert "Review of training underway" in page and "Training late" in page
     assert "All done" not in page  # Green is counted, not listed
-    row = page[page.index("1. Putting victims") : page.index("</tr>", page.index("1. Putting victims"))]
-    assert [c.split("<")[0] for c in row.split('numeric">')[1:]] == ["1", "0", "1", "1"]
+    table = page[page.index("Commitments by RAG rating") :]
+    row = table[table.index("1. Short1") : table.index("</tr>", table.index("1. Short1"))]
+    cells = [c.split("</td>")[0] for c in row.split('numeric">')[1:]]
+    assert cells == [
+        '1 <span class="app-share">(33%)</span>',
+        '0 <span class="app-share">(0%)</span>',
+        '1 <span class="app-share">(33%)</span>',
+        '1 <span class="app-share">(33%)</span>',
+        "3",
+    ]
 
 
 def test_the_plan_overview_shows_the_quarter_asked_for(editor_client):
@@ -56,12 +74,13 @@ def test_the_plan_overview_shows_the_quarter_asked_for(editor_client):
     assert editor_client.get(url + "?period=nonsense").status_code == 400
 
 
-@pytest.mark.parametrize("name", ["plan", "list", "schedule", "measures"])
+@pytest.mark.parametrize("name", ["plans", "plan", "list", "schedule", "measures", "statuses"])
 def test_list_and_overview_pages_run_the_same_number_of_queries_at_two_sizes(editor_client, name):
     plan = make_plan()
 
     def count() -> int:
-        url = reverse(f"delivery_plans:{name}", **({} if name == "list" else {"args": [plan.pk]}))
+        url = reverse(f"delivery_plans:{name}", **({} if name in ("list", "plans") else {"args": [plan.pk]}))
+        url += f"?organisation={plan.owner.slug}" if name in ("list", "plans") else ""
         with CaptureQueriesContext(connection) as ctx:
             assert editor_client.get(url).status_code == 200
         return len(ctx.captured_queries)
@@ -182,11 +201,22 @@ def test_a_stale_update_edit_is_refused(editor_client):
     assert update.text == "Theirs"
 
 
+def commitment_data(objective, **changes) -> dict:
+    data = {
+        "objective": objective.pk,
+        "ref": "1.1",
+        "kind": "policing",
+        "text": "New",
+        "status": objective.plan.statuses.first().pk,
+    }
+    return data | changes
+
+
 def test_an_editor_adds_a_commitment_and_a_duplicate_ref_is_refused(editor_client):
     objective = make_objective()
     make_commitment(objective, ref="1.1")
     url = reverse("delivery_plans:create", args=[objective.plan.pk])
-    data = {"objective": objective.pk, "ref": "1.1", "kind": "policing", "text": "New", "order": 1}
+    data = commitment_data(objective, ref="1.1")
     response = editor_client.post(url, data)
     assert "1.1 is already a commitment of this plan" in response.content.decode()
     response = editor_client.post(url, data | {"ref": "1.2"})
@@ -321,16 +351,14 @@ def test_the_add_update_form_offers_the_quarter_after_the_latest_update(editor_c
 
 
 def test_the_measures_page_draws_the_trend_as_svg_beside_its_numbers(editor_client):
-    from delivery_plans.models import Measure, MeasureValue
-
     plan = make_plan()
-    measure = Measure.objects.create(plan=plan, name="Hate crimes reported", unit="crimes")
-    MeasureValue.objects.create(measure=measure, period=make_period(2016, 2), value=173, baseline=106)
-    MeasureValue.objects.create(measure=measure, period=make_period(2016, 3), value="2.5", target=3)
+    measure = make_measure(plan, name="Hate crimes reported", unit="crimes", baseline=106, target=3)
+    make_value(measure, make_period(2016, 2), value=173)
+    make_value(measure, make_period(2016, 3), value="2.5")
     page = editor_client.get(reverse("delivery_plans:measures", args=[plan.pk])).content.decode()
     assert "National police and crime measures" in page
     assert page.count("<circle") == 2 and "stroke-dasharray" in page  # two points and the target line
-    assert ">173<" in page and ">106<" in page, page[page.index("<tbody") :][:1500]
+    assert ">173<" in page and "Baseline: 106" in page, page[page.index("<tbody") :][:1500]
     assert ">2.50<" in page
 
 
@@ -442,7 +470,6 @@ def test_a_progress_update_longer_than_the_limit_is_refused(editor_client):
 def test_a_commitment_longer_than_the_limit_is_refused(editor_client, field, limit):
     objective = make_objective()
     url = reverse("delivery_plans:create", args=[objective.plan.pk])
-    data = {"objective": objective.pk, "ref": "1.1", "kind": "policing", "text": "New", "order": 1}
-    response = editor_client.post(url, data | {field: "x" * (limit + 1)})
+    response = editor_client.post(url, commitment_data(objective) | {field: "x" * (limit + 1)})
     assert f"at most {limit} characters" in response.content.decode()
     assert not Commitment.objects.exists()

@@ -4,6 +4,7 @@ import datetime
 import itertools
 
 from assurance.models import Organisation, Visibility
+from assurance.text import sort_key
 from delivery_plans.models import Commitment, Objective, OversightScheduleEntry, Plan
 from meetings.models import Action, AgendaItem, Meeting, OversightBody
 from tests.factories import make_organisation, make_period
@@ -21,18 +22,20 @@ def make_plan(owner: Organisation | None = None, **fields) -> Plan:
 def make_objective(plan: Plan | None = None, **fields) -> Objective:
     plan = plan or make_plan()
     number = fields.pop("number", plan.objectives.count() + 1)
-    defaults = {"title": f"Objective {number}", "short_name": f"Obj{number}"}
+    defaults = {"title": f"Objective {number}", "short_name": f"Obj{number}", "order": number}
     defaults.update(fields)
-    return Objective.objects.create(plan=plan, number=number, **defaults)
+    return Objective.objects.create(plan=plan, ref=str(number), sort_key=sort_key(str(number)), **defaults)
 
 
 def make_commitment(plan: Plan | None = None, ref: str | None = None, **fields) -> Commitment:
     plan = plan or make_plan()
     objective = fields.pop("objective", None) or plan.objectives.first() or make_objective(plan)
+    ref = ref or f"{next(_seq)}.1"
     return Commitment.objects.create(
         plan=plan,
         objective=objective,
-        ref=ref or f"{next(_seq)}.1",
+        ref=ref,
+        sort_key=sort_key(ref),
         text=fields.pop("text", "A commitment"),
         **fields,
     )

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from simple_history.admin import SimpleHistoryAdmin
 
 from assurance.forms import VersionedFormMixin
-from assurance.models import AuditedModel, Membership, Organisation, ReportingPeriod
+from assurance.models import Acronym, AuditedModel, Membership, Organisation, ReportingPeriod
 from assurance.security import log_event
 from assurance.sessions import end_sessions_of
 from assurance.views import form_links
@@ -97,6 +97,14 @@ class OrganisationAdmin(AuditedAdmin):
 class ReportingPeriodAdmin(AuditedAdmin):
     list_display = ["label", "start_year", "quarter"]
     list_filter = ["start_year"]
+
+
+register_audited(
+    Acronym,
+    list_display=["term", "meaning", "organisation"],
+    list_filter=["organisation"],
+    search_fields=["term", "meaning"],
+)
 
 
 admin.site.site_header = "Assurance administration"

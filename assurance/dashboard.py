@@ -5,13 +5,14 @@ snapshot dict, so what staff review is what the panel reads.
 """
 
 import datetime
+import re
 from collections import Counter
 
 from django.db.models import Q
 from django.utils import timezone
 
 from assurance import registry
-from assurance.models import Organisation, Publication, Rag, ReportingPeriod
+from assurance.models import Acronym, Organisation, Publication, Rag, ReportingPeriod
 from assurance.registry import Finding
 from assurance.scope import Scope
 
@@ -43,6 +44,41 @@ def take_snapshot(scope: Scope) -> dict:
     }
 
 
+# Values in a snapshot that are not text a reader sees.
+NOT_READ = {"url", "key", "records"}
+
+
+def _texts(value, key: str = ""):
+    if key in NOT_READ:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _texts(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def acronyms_used(organisation: Organisation, snapshot: dict) -> list[dict]:
+    """The office's acronyms that a snapshot's text (its areas and cover report) uses, A to Z:
+    the paper's glossary explains those and no others."""
+    text = "\n".join(_texts({"areas": snapshot.get("areas", []), "report": snapshot.get("report", {})}))
+    words = set(re.findall(r"\w+", text))
+    used = []
+    for acronym in Acronym.objects.filter(organisation=organisation).order_by("term"):
+        term = acronym.term
+        found = (
+            term in words
+            if re.fullmatch(r"\w+", term)
+            else re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text)
+        )
+        if found:
+            used.append({"term": term, "meaning": acronym.meaning})
+    return used
+
+
 def rendered_areas(snapshot: dict) -> list[dict]:
     """A snapshot's areas with the templates that render them today.
 
@@ -55,9 +91,18 @@ def rendered_areas(snapshot: dict) -> list[dict]:
         area = registry.get(entry["key"])
         if area is None:
             section = appendix = GONE_AREA_TEMPLATE
+            glossary = ""
         else:
             section, appendix = area.templates_for(entry.get("schema", 1))
-        rendered.append({**entry, "section_template": section, "appendix_template": appendix})
+            glossary = area.glossary_template
+        rendered.append(
+            {
+                **entry,
+                "section_template": section,
+                "appendix_template": appendix,
+                "glossary_template": glossary,
+            }
+        )
     return rendered
 
 

@@ -1,5 +1,7 @@
 """The live governance dashboard, the cover report, previews, publishing and withdrawing."""
 
+from typing import cast
+
 from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -140,8 +142,7 @@ class CoverReportForm(forms.VersionedModelForm):
         super().__init__(*args, **kwargs)
         # The date picker sends ISO dates; typed into a browser without one, a date is read as
         # people write it, as an import reads it (7/12/2016, 7 December 2016).
-        meeting_date = self.fields["meeting_date"]
-        assert isinstance(meeting_date, django_forms.DateField)
+        meeting_date = cast(django_forms.DateField, self.fields["meeting_date"])
         meeting_date.input_formats = DATE_FORMATS
         meeting_date.help_text = "For example, 7/12/2016"
         meeting_date.error_messages["invalid"] = "Enter the date as 7/12/2016 or 7 December 2016"

@@ -725,6 +725,35 @@ class CoverReport(AuditedModel):
         }
 
 
+class Acronym(AuditedModel):
+    """A short form an office uses in its papers, with what it stands for. The panel paper's
+    glossary lists those its text uses."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="acronyms")
+    term = models.CharField(
+        max_length=20,
+        validators=[RegexValidator(r"^\S+$", "Enter the short form without spaces, such as PCC")],
+        help_text="As the papers write it, e.g. PCC or MoJ.",
+    )
+    meaning = models.CharField(max_length=300, help_text="e.g. Police and Crime Commissioner.")
+
+    class Meta(AuditedModel.Meta):
+        ordering = ["organisation", "term"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "term"],
+                name="assurance_acronym_unique_term",
+                violation_error_message="This office already explains this short form: edit that one.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.meaning}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:assurance_acronym_change", args=[self.pk])
+
+
 class Paper(models.Model):
     """The panel paper PDF of a publication, made once by a background task and stored."""
 

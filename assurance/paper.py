@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from assurance import paper_layout, pdf_tags
 from assurance.models import Paper
 
 # Relative URLs in the paper resolve against this base, which names no real host: the fetcher
@@ -86,12 +87,15 @@ def paper_context(
 
 
 def render_paper_html(paper: Paper, **overrides) -> str:
-    return render_to_string("pdf/paper.html", paper_context(paper, **overrides))
+    return paper_layout.prepare(render_to_string("pdf/paper.html", paper_context(paper, **overrides)))
+
+
+def write_pdf(document_html: str) -> bytes:
+    """A paper's HTML as PDF bytes: tagged (PDF/UA-1) so screen readers can read it."""
+    html = HTML(string=document_html, base_url=STATIC_BASE, url_fetcher=ProjectOnlyFetcher())
+    return html.write_pdf(pdf_variant="pdf/ua-1", finisher=pdf_tags.finish)
 
 
 def render_paper(paper: Paper, **overrides) -> bytes:
-    """The PDF bytes: tagged (PDF/UA-1) so screen readers can read it, with its metadata."""
-    html = HTML(
-        string=render_paper_html(paper, **overrides), base_url=STATIC_BASE, url_fetcher=ProjectOnlyFetcher()
-    )
-    return html.write_pdf(pdf_variant="pdf/ua-1")
+    """The PDF bytes of a publication's panel paper, with its metadata."""
+    return write_pdf(render_paper_html(paper, **overrides))

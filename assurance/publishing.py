@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from assurance.dashboard import run_checks, take_snapshot, what_changed
+from assurance.dashboard import acronyms_used, run_checks, take_snapshot, what_changed
 from assurance.models import (
     CoverReport,
     Organisation,
@@ -125,6 +125,17 @@ def status_date(
     return min(period.end_date, published, meeting or published)
 
 
+def frozen_snapshot(scope: Scope, report: CoverReport) -> dict:
+    """What a publication freezes: every area's data (without restricted records unless the
+    scope asks), the cover report, the status date its statuses are given at, and the
+    office's acronyms its text uses."""
+    snapshot = take_snapshot(scope)
+    snapshot["report"] = report.frozen()
+    snapshot["as_at"] = scope.status_date.isoformat()
+    snapshot["acronyms"] = acronyms_used(scope.organisation, snapshot)
+    return snapshot
+
+
 @transaction.atomic
 def publication_publish(
     *,
@@ -170,9 +181,7 @@ def publication_publish(
     if version > 1 and not correction_note.strip():
         raise PublishingBlocked(["Say what this correction changes: the period is already published"])
 
-    snapshot = take_snapshot(scope)
-    snapshot["report"] = report.frozen()
-    snapshot["as_at"] = as_at.isoformat()
+    snapshot = frozen_snapshot(scope, report)
     earlier = (
         previous_versions.order_by("-version").first() if version > 1 else latest_before(organisation, period)
     )
@@ -204,9 +213,7 @@ def would_be_publication(*, organisation: Organisation, period: ReportingPeriod,
     report, _ = cover_report_draft(organisation=organisation, period=period)
     published_at = timezone.now()
     as_at = status_date(period, timezone.localdate(published_at), report.meeting_date)
-    snapshot = take_snapshot(Scope(organisation, period, include_restricted=False, as_at=as_at))
-    snapshot["report"] = report.frozen()
-    snapshot["as_at"] = as_at.isoformat()
+    snapshot = frozen_snapshot(Scope(organisation, period, include_restricted=False, as_at=as_at), report)
     previous = latest_publication(organisation, period)
     earlier = previous or latest_before(organisation, period)
     snapshot["compared_with"] = str(earlier) if earlier else None

@@ -79,9 +79,14 @@ class Area:
     """URL name of the area's landing page, for editors' navigation."""
     appendix_title: ClassVar[str] = ""
     section_template: ClassVar[str] = ""
-    """Renders the dashboard section from a snapshot (context: `data`, `scope_label`, `pdf`)."""
+    """Renders the dashboard section from a snapshot (context: `data`, `scope_label`, `pdf`, and
+    `with_appendix`, true where the area's appendix follows, as in the paper and a publication:
+    the section then gives the summary and leaves the lists to the appendix, saying nothing twice)."""
     appendix_template: ClassVar[str] = ""
     """Renders the area's full appendix from a snapshot (context: `data`, `scope_label`, `pdf`)."""
+    glossary_template: ClassVar[str] = ""
+    """Renders the area's part of the paper's glossary from a snapshot (context: `data`), e.g.
+    the oversight bodies the other appendices name."""
     schema_version: ClassVar[int] = 1
     """The shape of the snapshot. Publications keep the version they were made with, so the
     templates can read an older shape after the area changes (see `templates_for`)."""

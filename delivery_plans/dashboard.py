@@ -122,8 +122,8 @@ def snapshot(scope: Scope) -> dict:
         items.append(
             {
                 "key": f"commitment:{c.plan_id}:{c.ref}",
-                # The ref and the text cut at a word with an ellipsis, as everywhere else.
-                "label": str(c),
+                # The ref and the whole text: nothing published is cut short.
+                "label": f"{c.ref} {c.text}",
                 "rag": row["rag"],
                 "status": row["status"],
             }

@@ -61,7 +61,8 @@ def plan_record_save[T: Objective | Commitment](
     record.refresh_sort_key()
     if record.pk is None:
         return record_create(instance=record, by=by, links=links)
-    assert loaded_version is not None, "an edit says which version it was made from"
+    if loaded_version is None:
+        raise ValueError("An edit says which version it was made from")
     return record_update(instance=record, loaded_version=loaded_version, by=by, links=links)
 
 

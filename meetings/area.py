@@ -13,6 +13,7 @@ class MeetingsArea(Area):
     section_template = "meetings/section.html"
     appendix_template = "meetings/appendix.html"
     appendix_title = "Oversight meetings, actions and assurance coverage"
+    glossary_template = "meetings/glossary.html"
 
     snapshot = staticmethod(dashboard.snapshot)
     checks = staticmethod(dashboard.checks)

@@ -4,11 +4,11 @@ import datetime
 
 from django.urls import reverse
 
+from assurance.models import ReportingPeriod
 from assurance.registry import Finding
 from assurance.scope import Scope
-from assurance.text import cut_at_word
 from meetings import selectors
-from meetings.models import Action
+from meetings.models import Action, OversightBody
 
 
 def _item(item) -> dict:
@@ -37,17 +37,81 @@ def _action(action: Action, day) -> dict:
     }
 
 
-def snapshot(scope: Scope) -> dict:
-    """Meetings held in the quarter, the action log as at its end, and the coverage gaps.
+def _glossary_entry(body: OversightBody) -> dict:
+    objective = body.objective
+    return {
+        "name": body.name,
+        "purpose": body.purpose,
+        "objective": objective.heading if objective else "",
+        "frequency": body.frequency,
+        "frequency_label": body.get_frequency_display(),
+        "held_in_public": body.held_in_public,
+        "notes_published": body.notes_published,
+    }
 
-    Eight queries whatever the data size: meetings, their items, objectives and commitments;
-    actions; the plan's commitments, the bodies overseeing them and the quarter's oversight
-    schedule.
+
+def _glossary(bodies: list[OversightBody]) -> list[dict]:
+    """The organisation's oversight bodies, cross-cutting ones first, then by plan objective."""
+
+    def order(body: OversightBody):
+        objective = body.objective
+        return (
+            objective is not None,
+            objective.order if objective else 0,
+            objective.sort_key if objective else "",
+        )
+
+    return [_glossary_entry(b) for b in sorted(bodies, key=lambda b: (*order(b), b.name.lower()))]
+
+
+def _holding_to_account(bodies: list[OversightBody], scope: Scope, day) -> list[dict]:
+    """Every month of the financial year to the status date, for each holding-to-account body."""
+    chosen = [b for b in bodies if b.holds_to_account]
+    months = selectors.holding_to_account_months(
+        bodies=chosen,
+        start_year=scope.period.start_year,
+        include_restricted=scope.include_restricted,
+        until=day,
+    )
+    return [
+        {
+            "body": body.name,
+            "months": [
+                {
+                    "month": month["month"].isoformat(),
+                    "meetings": [
+                        {
+                            "date": m.date.isoformat(),
+                            "status": m.status,
+                            "status_label": m.get_status_display(),
+                            "ad_hoc": m.ad_hoc,
+                            "items": [_item(i) for i in m.items.all()],
+                        }
+                        for m in month["meetings"]
+                    ],
+                }
+                for month in months[body.pk]
+            ],
+        }
+        for body in chosen
+    ]
+
+
+def snapshot(scope: Scope) -> dict:
+    """Meetings held in the quarter up to the status date, the action log as at that date,
+    the coverage gaps, the glossary of the organisation's bodies, and the holding-to-account
+    meetings of the year to date.
+
+    Fourteen queries whatever the data size: meetings, their items, objectives and
+    commitments; actions; the plan's commitments, the bodies overseeing them and the quarter's
+    oversight schedule; the bodies; the year's holding-to-account meetings and their items.
     """
     organisation, period, restricted = scope.organisation, scope.period, scope.include_restricted
     day = scope.status_date
     meetings = list(
-        selectors.period_meetings(organisation=organisation, period=period).order_by("date", "pk")
+        selectors.period_meetings(organisation=organisation, period=period)
+        .filter(date__lte=day)
+        .order_by("date", "pk")
     )
     items = list(
         selectors.items_with_links(restricted)
@@ -73,8 +137,12 @@ def snapshot(scope: Scope) -> dict:
     rows_coverage = selectors.coverage(
         organisation=organisation, period=period, include_restricted=restricted, items=items
     )
+    organisation_bodies = list(
+        selectors.OversightBody.objects.for_organisation(organisation).select_related("objective")
+    )
     return {
         "period": period.label,
+        "year": ReportingPeriod(start_year=period.start_year).year_label,
         "as_at": day.isoformat(),
         "meetings": [
             {
@@ -84,6 +152,7 @@ def snapshot(scope: Scope) -> dict:
                 "status": m.status,
                 "status_label": m.get_status_display(),
                 "ad_hoc": m.ad_hoc,
+                "holds_to_account": m.body.holds_to_account,
                 "summary": m.summary,
                 "items": [_item(i) for i in items_of[m.pk]],
             }
@@ -109,10 +178,12 @@ def snapshot(scope: Scope) -> dict:
                 if r.is_gap
             ],
         },
+        "glossary": _glossary(organisation_bodies),
+        "holding_to_account": _holding_to_account(organisation_bodies, scope, day),
         "items": [
             {
                 "key": f"action:{r['id']}",
-                "label": cut_at_word(r["description"], 120),
+                "label": r["description"],
                 "rag": "",
                 "status": r["status"],
             }

@@ -157,19 +157,41 @@ def coverage(
 def holding_to_account_year(*, body: OversightBody, start_year: int, include_restricted: bool) -> list[dict]:
     """Appendix B: every month of a financial year with its meetings and their items; a month
     without a meeting record is there with no meetings, so the gap shows."""
+    return holding_to_account_months(
+        bodies=[body], start_year=start_year, include_restricted=include_restricted
+    )[body.pk]
+
+
+def holding_to_account_months(
+    *,
+    bodies: list[OversightBody],
+    start_year: int,
+    include_restricted: bool,
+    until: datetime.date | None = None,
+) -> dict[int, list[dict]]:
+    """For each body, every month of a financial year (up to the month of `until`, if given)
+    with its meetings held by then and their items, in four queries however many bodies."""
     start, end = datetime.date(start_year, 4, 1), datetime.date(start_year + 1, 3, 31)
+    if until is not None:
+        end = min(end, until)
     meetings = list(
-        body.meetings.filter(date__gte=start, date__lte=end).prefetch_related(
+        Meeting.objects.filter(body__in=[b.pk for b in bodies], date__gte=start, date__lte=end)
+        .order_by("date", "pk")
+        .prefetch_related(
             Prefetch("items", queryset=items_with_links(include_restricted).order_by("number", "pk"))
         )
     )
     by_month = defaultdict(list)
     for meeting in meetings:
-        by_month[meeting.date.month].append(meeting)
-    months = []
-    for month in MONTHS:
-        year = start_year if month >= 4 else start_year + 1
-        months.append({"month": datetime.date(year, month, 1), "meetings": by_month[month]})
+        by_month[meeting.body_id, meeting.date.month].append(meeting)
+    months: dict[int, list[dict]] = {}
+    for body in bodies:
+        months[body.pk] = []
+        for month in MONTHS:
+            first = datetime.date(start_year if month >= 4 else start_year + 1, month, 1)
+            if first > end:
+                break
+            months[body.pk].append({"month": first, "meetings": by_month[body.pk, month]})
     return months
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assurance import registry
-from assurance.models import AuditedModel, Membership, Organisation, ReportingPeriod
+from assurance.models import Acronym, AuditedModel, Membership, Organisation, ReportingPeriod
 from assurance.permissions import Role
 from assurance.writes import Links, RecordWrite, record_upsert, records_save
 
@@ -115,6 +115,16 @@ def load_core(*, scale: int, usable_passwords: bool = True) -> DemoContext:
             },
         )
         copies.append(org)
+
+    for owner in [home, *copies]:
+        upsert_many(
+            Acronym,
+            [
+                ({"organisation": owner, "term": term}, {"meaning": meaning})
+                for term, meaning in data["acronyms"].items()
+            ],
+            existing={(a.organisation, a.term): a for a in Acronym.objects.filter(organisation=owner)},
+        )
 
     periods = data["periods"]
     for year in range(periods["first_year"], periods["last_year"] + 1):

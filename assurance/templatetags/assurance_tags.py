@@ -283,7 +283,7 @@ def govuk_table(content, heads: str = "", caption: str = "", caption_size: str =
     if not cells and body.lstrip().startswith("<thead"):
         rest = body.lstrip()
         end = rest.index("</thead>") + len("</thead>")
-        head, body = mark_safe(rest[:end]), rest[end:]  # noqa: S308 - rendered by the template
+        head, body = mark_safe(rest[:end]), rest[end:]  # noqa: S308  # nosec B308 B703 - rendered by the template
     return format_html(
         '<table class="govuk-table{}">{}{}<tbody class="govuk-table__body">{}</tbody></table>',
         f" {classes}" if classes else "",

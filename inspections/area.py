@@ -1,0 +1,38 @@
+"""The inspection tracker's entry in the registry, and the panels it shows on commitment and
+risk pages."""
+
+from assurance.registry import Area, Panel, register
+from inspections import dashboard, selectors
+from inspections.demo import load_demo
+
+
+class InspectionsArea(Area):
+    key = "inspections"
+    title = "Inspections and audit"
+    order = 50
+    nav_url = "inspections:tracker"
+    section_template = "inspections/section.html"
+    appendix_template = "inspections/appendix.html"
+    appendix_title = "Recommendations of inspections and audits"
+
+    snapshot = staticmethod(dashboard.snapshot)
+    checks = staticmethod(dashboard.checks)
+    load_demo = staticmethod(load_demo)
+
+    def panels(self) -> list[Panel]:
+        return [
+            Panel(
+                on=on,
+                title="Inspection and audit recommendations",
+                template="inspections/panels/recommendations.html",
+                records=records,
+                order=50,
+            )
+            for on, records in (
+                ("delivery_plans.commitment", selectors.recommendations_on_commitment),
+                ("risks.risk", selectors.recommendations_on_risk),
+            )
+        ]
+
+
+register(InspectionsArea())

@@ -1,0 +1,193 @@
+"""The tracker's part of the governance dashboard: a JSON-safe snapshot of one office's
+quarter as at its end (each item with the target date and latest update it had by then), and
+the checks before publishing. Restricted items are left out unless the scope includes them."""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from assurance.models import Rag
+from assurance.registry import Finding, Scope
+from assurance.text import cut_at_word
+from inspections.models import (
+    OPEN_STATUSES,
+    Recommendation,
+    RecommendationUpdate,
+    Report,
+    ResponseState,
+    Status,
+    TargetDateRevision,
+)
+
+# Response states the dashboard flags: missing after 56 days, or made after them.
+FLAGGED_RESPONSES = (ResponseState.LATE, ResponseState.LATE_EXPLAINED, ResponseState.MADE_LATE)
+
+
+def _status_at(item: Recommendation, day: datetime.date) -> str:
+    if item.status == Status.CLOSED and item.closed_on is not None and item.closed_on > day:
+        # Closed after the quarter's end: it was still being worked on then.
+        return Status.IN_PROGRESS
+    return item.status
+
+
+def _target_at(item: Recommendation, day: datetime.date) -> tuple[datetime.date, list[dict]]:
+    """The target date as at the day (the latest revision agreed by then) and those revisions."""
+    revisions = [r for r in item.revisions.all() if r.dated <= day]
+    target = revisions[-1].new_date if revisions else item.original_target_date
+    return target, [
+        {
+            "dated": r.dated.isoformat(),
+            "from": r.previous_date.isoformat(),
+            "to": r.new_date.isoformat(),
+            "reason": r.reason,
+        }
+        for r in revisions
+    ]
+
+
+def _row(item: Recommendation, day: datetime.date) -> dict:
+    status = _status_at(item, day)
+    target, revisions = _target_at(item, day)
+    updates = [u for u in item.updates.all() if u.dated <= day]
+    latest = updates[-1] if updates else None
+    still_open = status in OPEN_STATUSES
+    return {
+        "id": item.pk,
+        "report_id": item.report_id,
+        "ref": item.ref,
+        "kind": item.kind,
+        "kind_label": item.get_kind_display(),
+        "text": item.text,
+        "owner": item.owner_role,
+        "addressed_to": item.addressed_to,
+        "status": str(status),
+        "status_label": Status(status).label,
+        "rag": item.rag,
+        "rag_reason": item.rag_reason,
+        "original_target": item.original_target_date.isoformat(),
+        "target": target.isoformat(),
+        "revisions": revisions,
+        "overdue": still_open and target < day,
+        "closed_on": item.closed_on.isoformat() if status == Status.CLOSED and item.closed_on else "",
+        "closing_evidence": item.closing_evidence if status == Status.CLOSED else "",
+        "update": {"dated": latest.dated.isoformat(), "text": latest.text, "evidence": latest.evidence}
+        if latest
+        else None,
+        "url": item.get_absolute_url(),
+    }
+
+
+def _response(report: Report, day: datetime.date) -> dict:
+    state = report.response_state_on(day)
+    return {
+        "id": report.pk,
+        "title": report.title,
+        "published_on": report.published_on.isoformat(),
+        "due": report.response_due.isoformat(),
+        "response_on": report.response_on.isoformat()
+        if report.response_on and report.response_on <= day
+        else "",
+        "state": str(state),
+        "state_label": ResponseState(state).label,
+        "explanation": report.late_explanation if state == ResponseState.LATE_EXPLAINED else "",
+        "url": reverse("inspections:response", args=[report.pk]),
+    }
+
+
+def snapshot(scope: Scope) -> dict:
+    """The tracker as at the quarter's end: counts by status and RAG, overdue items, the
+    statutory responses flagged, and every item grouped by report for the appendix. Four queries."""
+    organisation, period = scope.organisation, scope.period
+    day = scope.status_date
+    reports = list(
+        Report.objects.of(organisation).filter(published_on__lte=day).order_by("-published_on", "title")
+    )
+    items = Recommendation.objects.filter(report__in=[r.pk for r in reports]).exclude(
+        closed_on__lt=period.start_date
+    )
+    if not scope.include_restricted:
+        items = items.public()
+    items = list(
+        items.prefetch_related(
+            Prefetch("updates", queryset=RecommendationUpdate.objects.order_by("dated", "pk")),
+            Prefetch("revisions", queryset=TargetDateRevision.objects.order_by("dated", "pk")),
+        ).in_tracker_order()
+    )
+    rows = [_row(item, day) for item in items]
+    by_report: dict[int, list[dict]] = {r.pk: [] for r in reports}
+    for row in rows:
+        by_report[row["report_id"]].append(row)
+    still_open = [r for r in rows if r["status"] in OPEN_STATUSES]
+    statuses = Counter(r["status"] for r in rows)
+    rags = Counter(r["rag"] for r in still_open)
+    responses = [_response(r, day) for r in reports if r.response_required]
+    return {
+        "period": period.label,
+        "as_at": day.isoformat(),
+        "by_status": [
+            {"status": s, "label": label, "count": statuses.get(s, 0)} for s, label in Status.choices
+        ],
+        "by_rag": [{"rag": r, "count": rags.get(r, 0)} for r in Rag.values],
+        "open": len(still_open),
+        "overdue": [r for r in still_open if r["overdue"]],
+        "responses_flagged": [r for r in responses if r["state"] in FLAGGED_RESPONSES],
+        "responses_due": [r for r in responses if r["state"] == ResponseState.NOT_YET_DUE],
+        "reports": [
+            {
+                "id": report.pk,
+                "title": report.title,
+                "source": report.get_source_display(),
+                "published_on": report.published_on.isoformat(),
+                "items": by_report[report.pk],
+            }
+            for report in reports
+            if by_report[report.pk]
+        ],
+        "items": [
+            {
+                "key": f"recommendation:{r['id']}",
+                "label": cut_at_word(f"{r['ref']}: {r['text']}", 120),
+                "rag": r["rag"],
+                "status": r["status"],
+            }
+            for r in rows
+        ],
+        # What the publication holds, so that restricting or deleting it later can be flagged.
+        "records": [item.record_ref for item in items],
+    }
+
+
+def checks(scope: Scope) -> list[Finding]:
+    """Before publishing: a statutory response past its 56 days with none recorded and no
+    explanation (an error); overdue items with no update in the quarter (a warning)."""
+    data = snapshot(scope)
+    findings = []
+    for response in data["responses_flagged"]:
+        if response["state"] == ResponseState.LATE:
+            findings.append(
+                Finding(
+                    "error",
+                    f"The PCC's response to ‘{response['title']}’ was due on "
+                    f"{datetime.date.fromisoformat(response['due']):%-d %B %Y}, 56 days after publication: "
+                    "record the response, or explain why it is late",
+                    response["url"],
+                )
+            )
+    start = scope.period.start_date.isoformat()
+    stale = [r for r in data["overdue"] if r["update"] is None or r["update"]["dated"] < start]
+    if stale:
+        refs = ", ".join(r["ref"] for r in stale)
+        findings.append(
+            Finding(
+                "warning",
+                f"{len(stale)} overdue recommendation{'s have' if len(stale) != 1 else ' has'} no update in "
+                f"{scope.period}: {refs}",
+                reverse("inspections:tracker")
+                + "?"
+                + urlencode({"organisation": scope.organisation.slug, "overdue": "yes"}),
+            )
+        )
+    return findings

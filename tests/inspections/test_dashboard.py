@@ -161,7 +161,7 @@ def test_a_late_response_is_flagged_and_blocks_publishing_until_recorded_or_expl
 def test_what_changed_lists_items_that_moved_opened_or_closed(office):
     organisation, report, done, slipping, stale, secret = office
     publish(organisation, quarter(2))
-    fresh = make_recommendation(report, ref="R9", text="A new recommendation.")
+    make_recommendation(report, ref="R9", text="A new recommendation.")
     slipping.rag, slipping.rag_reason = "amber", "Devices delayed"
     slipping.save()
     changes = {

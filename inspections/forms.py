@@ -258,8 +258,9 @@ class TargetDateRevisionForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound and self.instance.pk is None:
-            self.initial.setdefault("dated", timezone.localdate())
+        if not self.is_bound and self.instance.pk is None and self.initial.get("dated") is None:
+            # The model's empty value is in `initial` already: today is what an editor means.
+            self.initial["dated"] = timezone.localdate()
 
     def clean(self):
         cleaned = super().clean()
@@ -288,8 +289,9 @@ class RecommendationUpdateForm(VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound and self.instance.pk is None:
-            self.initial.setdefault("dated", timezone.localdate())
+        if not self.is_bound and self.instance.pk is None and self.initial.get("dated") is None:
+            # The model's empty value is in `initial` already: today is what an editor means.
+            self.initial["dated"] = timezone.localdate()
 
     def clean_evidence_links(self):
         lines = _url_lines(self.cleaned_data.get("evidence_links") or "")

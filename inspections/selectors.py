@@ -19,6 +19,7 @@ from inspections.models import (
     Recommendation,
     RecommendationUpdate,
     Report,
+    ResponseState,
     Status,
     TargetDateRevision,
 )
@@ -99,6 +100,14 @@ def monthly_review(organisation, *, user, month: datetime.date) -> dict:
         "awaiting": awaiting,
         "responses": reports,
     }
+
+
+def late_responses(organisation) -> list[Report]:
+    """Reports whose statutory response is past its 56 days with none recorded (one query)."""
+    today = datetime.date.today()
+    late = (ResponseState.LATE, ResponseState.LATE_EXPLAINED)
+    outstanding = Report.objects.of(organisation).responses_outstanding(today).order_by("published_on")
+    return [r for r in outstanding if r.response_state_on(today) in late]
 
 
 def report_page(report: Report, *, user) -> dict:

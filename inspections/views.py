@@ -82,6 +82,8 @@ class TrackerView(ScopedViewMixin, ObjectListView):
         if filterset is not None and (not filterset.is_bound or filterset.is_valid()):
             context["counts"] = selectors.counts(filterset.qs)
         context["today"] = timezone.localdate()
+        if self.scope_choice.organisation is not None:
+            context["late_responses"] = selectors.late_responses(self.scope_choice.organisation)
         return context
 
 

@@ -127,6 +127,12 @@ def test_a_late_response_is_flagged_and_blocks_publishing_until_recorded_or_expl
     page = editor_client.get(reverse("dashboard"), query).content.decode()
     assert "Late responses of the PCC" in page and "PEEL: police effectiveness" in page
     assert "Response late" in page
+    page = editor_client.get(
+        reverse("inspections:tracker"), {"organisation": organisation.slug}
+    ).content.decode()
+    assert (
+        "1 PCC response past its 56 days with none recorded" in page and "PEEL: police effectiveness" in page
+    )
     errors = [f for f in checks(Scope(organisation, period)) if f.level == "error"]
     assert len(errors) == 1 and "was due on 26 November 2016" in errors[0].message
     assert errors[0].url == reverse("inspections:response", args=[late.pk])

@@ -245,6 +245,13 @@ class RecommendationForm(RagFormMixin, VersionedModelForm):
             cleaned["closed_on"] = None
         if status == Status.SUPERSEDED and not cleaned.get("superseded_by"):
             self.add_error("superseded_by", "Choose the later report that supersedes this item")
+        later = cleaned.get("superseded_by")
+        if later is not None and report.published_on and later.published_on < report.published_on:
+            self.add_error(
+                "superseded_by",
+                f"‘{later}’ was published before this report ({later.published_on:%-d %B %Y}): "
+                "choose the later report that supersedes this item",
+            )
         if status != Status.SUPERSEDED and cleaned.get("superseded_by"):
             self.add_error("superseded_by", "Only a superseded item names the report that supersedes it")
         return cleaned

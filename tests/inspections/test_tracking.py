@@ -215,6 +215,14 @@ def test_other_bad_input_is_written_on_its_field(editor_client):
         reverse("inspections:update", args=[item.pk]), edit_data(item, rag="red", rag_reason="")
     )
     assert "Give a reason for the Red rating" in response.content.decode()
+    earlier = make_report(report.organisation, title="Earlier report", published_on=datetime.date(2015, 1, 5))
+    response = editor_client.post(
+        reverse("inspections:update", args=[item.pk]),
+        edit_data(item, status="superseded", superseded_by=earlier.pk),
+    )
+    assert "was published before this report" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "open"
 
 
 def test_a_stale_edit_is_refused_with_who_changed_it(editor_client):

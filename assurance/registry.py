@@ -102,7 +102,9 @@ class Area:
 
         It holds at least "items": [{"key": "commitment:1.1", "label": "1.1 ...", "rag": "amber",
         "status": "open"}, ...], every rated or tracked item, for "what changed" ("rag" and
-        "status" may be "" where they do not apply)."""
+        "status" may be "" where they do not apply). A restricted record's item says
+        "restricted": true, so that the staff dashboard can compare the items as they would be
+        published without taking a second snapshot (see `assurance.dashboard.as_published`)."""
         return {"items": []}
 
     def checks(self, scope: Scope) -> list[Finding]:

@@ -121,6 +121,11 @@ class Area:
     def benchmarks(self) -> list[Benchmark]:
         return []
 
+    def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
+        """(name, address) of the area's list and dashboard pages for a scope, which `make
+        bench` times at two data sizes: their time is held to grow at most 1.5×."""
+        return []
+
     def templates_for(self, schema_version: int) -> tuple[str, str]:
         """The section and appendix templates that read a snapshot of this shape."""
         return self.section_template, self.appendix_template

@@ -6,7 +6,6 @@ with pikepdf."""
 import datetime
 import html
 import re
-import subprocess
 from dataclasses import dataclass
 from io import BytesIO, StringIO
 from itertools import combinations
@@ -20,7 +19,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from assurance import paper_layout, registry
-from tests.conftest import requires_pdftotext
+from tests.conftest import one_line, pdf_text, requires_pdftotext
 
 # The demo paper's fixture sets the database up for the module (a test that asks for no
 # database would leave it unmade).
@@ -63,16 +62,6 @@ def demo_paper(django_db_setup, django_db_blocker, tmp_path_factory) -> DemoPape
         snapshot=snapshot,
         meeting_date=datetime.date.fromisoformat(snapshot["report"]["meeting_date"]),
     )
-
-
-def pdf_text(pdf: bytes, *options: str) -> str:
-    return subprocess.run(
-        ["pdftotext", *options, "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def pages_of(pdf: bytes) -> list[dict]:

@@ -44,6 +44,25 @@ def take_snapshot(scope: Scope) -> dict:
     }
 
 
+def as_published(snapshot: dict) -> dict:
+    """A staff snapshot's items as a publication of the same scope would hold them: restricted
+    records left out. The same rows, so one snapshot serves the staff dashboard and its "what
+    changed since published" (the area contract test holds it equal to a public snapshot's)."""
+    return {
+        **snapshot,
+        "restricted_included": False,
+        "areas": [
+            {
+                **area,
+                "data": {
+                    "items": [item for item in area["data"].get("items", []) if not item.get("restricted")]
+                },
+            }
+            for area in snapshot["areas"]
+        ],
+    }
+
+
 # Values in a snapshot that are not text a reader sees.
 NOT_READ = {"url", "key", "records"}
 

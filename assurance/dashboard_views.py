@@ -9,7 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assurance import forms
-from assurance.dashboard import default_period, rag_totals, run_checks, take_snapshot, what_changed
+from assurance.dashboard import (
+    as_published,
+    default_period,
+    rag_totals,
+    run_checks,
+    take_snapshot,
+    what_changed,
+)
 from assurance.models import CoverReport, Organisation, Paper, Publication, ReportingPeriod
 from assurance.permissions import Access, access, can_edit, can_publish
 from assurance.publishing import (
@@ -72,14 +79,14 @@ def dashboard(request):
         return render(request, "dashboard/no_organisation.html", {"no_periods": True})
     scope = Scope(organisation=organisation, period=period, include_restricted=True)
     snapshot = take_snapshot(scope)
-    # The baseline the next publication of this quarter would be compared with.
-    last = latest_publication(organisation, period) or latest_before(organisation, period)
-    # Compared as the next publication would be: restricted records are never published,
-    # so they are not "new since the last published dashboard".
-    as_published = take_snapshot(scope.as_published()) if last else snapshot
-    published = list(
+    published = list(  # newest first (Publication.Meta.ordering)
         Publication.objects.for_scope(organisation, period).select_related("published_by", "withdrawal")
     )
+    # The baseline the next publication of this quarter would be compared with.
+    last = published[0] if published else latest_before(organisation, period)
+    # Compared as the next publication would be: restricted records are never published,
+    # so they are not "new since the last published dashboard".
+    published_items = as_published(snapshot)
     current = next((p for p in published if p.withdrawn is None), None)
     return render(
         request,
@@ -90,7 +97,7 @@ def dashboard(request):
             "snapshot": snapshot,
             "totals": rag_totals(snapshot),
             "last_publication": last,
-            "changes": what_changed(last.snapshot if last else None, as_published),
+            "changes": what_changed(last.snapshot if last else None, published_items),
             "no_baseline": last is None,
             "published_versions": published,
             "gone_since_published": gone_since_published(current) if current else [],

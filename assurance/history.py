@@ -1,5 +1,6 @@
 """Reading the audit trail: each change to a record as who, when, and field before -> after."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from heapq import merge
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.text import capfirst
 
@@ -142,19 +144,29 @@ def recent_changes(limit: int = 50, user=None) -> list[HistoryEntry]:
         rows = history.select_related("history_user").order_by("-history_date")[:limit]
         streams.append([(row.history_date, model, row) for row in rows])
     newest = list(islice(merge(*streams, key=lambda t: t[0], reverse=True), limit))
+    # Records as each change left them, their own relations read in one query per kind of
+    # record and relation: a title (a progress update's "1.2 2016/17 Q3") names related records.
+    instances = {id(row): row.instance for _, _, row in newest}
+    by_model: dict[type[models.Model], list] = defaultdict(list)
+    for _, model, row in newest:
+        by_model[model].append(instances[id(row)])
+    for model, records in by_model.items():
+        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        if relations:
+            prefetch_related_objects(records, *relations)
     return [
         _entry(
             row,
-            title=f"{capfirst(str(model._meta.verbose_name))}: {_short(row)}",
+            title=f"{capfirst(str(model._meta.verbose_name))}: {_short(instances[id(row)], row.id)}",
             url=reverse("history", args=[model._meta.label_lower, row.id]),
         )
         for _, model, row in newest
     ]
 
 
-def _short(row) -> str:
+def _short(instance, pk: int) -> str:
     try:
-        text = str(row.instance)
+        text = str(instance)
     except Exception:  # a __str__ that follows a relation deleted since
-        text = f"#{row.id}"
+        text = f"#{pk}"
     return cut_at_word(text, 90)

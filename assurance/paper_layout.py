@@ -30,6 +30,12 @@ CAPTION = 1.1 * 11 / 9
 # page before it more than half full.
 SHORT_TABLE_LINES = 17
 ROW_LINES = 0.6
+# A row of more lines than this (about a third of an appendix page) may split across pages: kept
+# whole, it would move to the next page and could leave the page before it less than half full.
+TALL_ROW_LINES = 14
+# A word's own letters are often wider than the average character (capitals, a bold arrow):
+# a column is never made narrower than its longest word by this much more.
+WORD_WIDTH = 1.2
 # Words longer than this (addresses, long references) may still break anywhere, as the CSS
 # allows; shorter hyphenated words stay whole.
 LONGEST_UNBROKEN = 30
@@ -63,13 +69,18 @@ class _Cell:
         narrowest = max(words, default=0)
         widest = max((len(" ".join(line.split())) for line in self.lines), default=0)
         factor = BOLD if self.bold else 1
-        return narrowest * factor + CELL_PADDING, widest * factor + CELL_PADDING
+        return narrowest * factor * WORD_WIDTH + CELL_PADDING, widest * factor + CELL_PADDING
+
+    def lines_in(self, room: float) -> int:
+        """How many lines the cell takes in a column of `room` characters."""
+        return sum(max(1, -(-len(line) // max(int(room), 1))) for line in self.lines)
 
 
 class _Table:
     def __init__(self, insert_at: int):
         self.insert_at = insert_at
         self.rows: list[list[_Cell]] = []
+        self.row_starts: list[int] = []  # where each row's <tr> is in the output
         self.row: list[_Cell] | None = None
         self.row_start = 0
         self.cell: _Cell | None = None
@@ -147,16 +158,32 @@ class _Table:
         `column_widths` makes them: such a table is not worth splitting across pages."""
         if len(self.rows) > SHORT_TABLE_LINES:
             return False
+        return sum(lines + ROW_LINES for lines in self.row_lines()) <= SHORT_TABLE_LINES
+
+    def row_lines(self) -> list[int]:
+        """Each row's lines of text, its tallest cell's, with the columns as wide as
+        `column_widths` makes them."""
         widths = self.column_widths()
-        lines = 0.0
-        for cells in self.placed():
-            tallest = 1
-            for column, cell in cells:
-                room = sum(widths[column : column + cell.colspan]) * TABLE_CHARACTERS / 100 - CELL_PADDING
-                for line in cell.lines:
-                    tallest = max(tallest, -(-len(line) // max(int(room), 1)))
-            lines += tallest + ROW_LINES
-        return lines <= SHORT_TABLE_LINES
+        return [
+            max(
+                (
+                    cell.lines_in(
+                        sum(widths[column : column + cell.colspan]) * TABLE_CHARACTERS / 100 - CELL_PADDING
+                    )
+                    for column, cell in cells
+                ),
+                default=1,
+            )
+            for cells in self.placed()
+        ]
+
+    def tall_rows(self) -> list[int]:
+        """Where the rows that may split across pages start."""
+        return [
+            start
+            for start, lines in zip(self.row_starts, self.row_lines(), strict=True)
+            if lines > TALL_ROW_LINES
+        ]
 
 
 def _keep_hyphenated_words_whole(text: str) -> str:
@@ -218,6 +245,7 @@ def prepare(document: str) -> str:
                 start = table_starts.pop()
                 if not table.has_columns:
                     inserts.append((table.insert_at, table.colgroup()))
+                inserts += [(start + len("<tr"), " data-tall") for start in table.tall_rows()]
                 attributes = ' data-short="true"' if table.is_short() else ""
                 width = table.width()
                 if width is not None:
@@ -235,6 +263,7 @@ def prepare(document: str) -> str:
         elif tag == "tr":
             if closing and table.row is not None:
                 table.rows.append(table.row)
+                table.row_starts.append(table.row_start)
                 if len(table.row) == 1 and table.row[0].group_heading:
                     inserts.append((table.row_start + len("<tr"), " data-group-heading"))
                 table.row = None

@@ -33,10 +33,16 @@ def readable(user):
     return publications if organisations is None else publications.filter(organisation_id__in=organisations)
 
 
-def get_publication(organisation: str, period: str, version: int, user=None) -> Publication:
+def get_publication(
+    organisation: str, period: str, version: int, user=None, *, frozen_data: bool = True
+) -> Publication:
+    """The publication at its address. Without `frozen_data`, its snapshot and changes are read
+    only when used: a page served from the cache never decodes them."""
     from assurance.dashboard_views import period_from_slug
 
     publications = readable(user) if user is not None else Publication.objects.all()
+    if not frozen_data:
+        publications = publications.defer("snapshot", "changes")
     return get_object_or_404(
         publications.select_related("organisation", "period", "published_by", "paper", "withdrawal"),
         organisation__slug=organisation,
@@ -148,7 +154,9 @@ def for_anyone(request) -> bool:
 @access(Access.PUBLISHED)
 def publication_detail(request, organisation: str, period: str, version: int):
     """A published dashboard exactly as it was frozen, with its cover report and each area's appendix."""
-    publication = get_publication(organisation, period, version, request.user)
+    publication = get_publication(
+        organisation, period, version, request.user, frozen_data=not for_anyone(request)
+    )
     gone = withdrawn_for(request, publication)
     if gone is not None:
         return gone
@@ -227,7 +235,7 @@ def _as_csv(publication: Publication) -> tuple[bytes, str]:
 
 
 def _published_file(request, organisation: str, period: str, version: int, kind: str, make, ext: str):
-    publication = get_publication(organisation, period, version, request.user)
+    publication = get_publication(organisation, period, version, request.user, frozen_data=False)
     gone = withdrawn_for(request, publication)
     if gone is not None:
         return gone

@@ -102,7 +102,9 @@ class Area:
 
         It holds at least "items": [{"key": "commitment:1.1", "label": "1.1 ...", "rag": "amber",
         "status": "open"}, ...], every rated or tracked item, for "what changed" ("rag" and
-        "status" may be "" where they do not apply)."""
+        "status" may be "" where they do not apply). A restricted record's item says
+        "restricted": true, so that the staff dashboard can compare the items as they would be
+        published without taking a second snapshot (see `assurance.dashboard.as_published`)."""
         return {"items": []}
 
     def checks(self, scope: Scope) -> list[Finding]:
@@ -117,6 +119,11 @@ class Area:
         return []
 
     def benchmarks(self) -> list[Benchmark]:
+        return []
+
+    def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
+        """(name, address) of the area's list and dashboard pages for a scope, which `make
+        bench` times at two data sizes: their time is held to grow at most 1.5×."""
         return []
 
     def templates_for(self, schema_version: int) -> tuple[str, str]:

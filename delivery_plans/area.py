@@ -1,6 +1,9 @@
 """The delivery plan's entry in the registry."""
 
+from django.urls import reverse
+
 from assurance.registry import Area, Benchmark, register
+from assurance.scope import Scope
 from delivery_plans import dashboard
 from delivery_plans.bench import bench_import
 from delivery_plans.demo import load_demo
@@ -36,6 +39,21 @@ class DeliveryPlanArea(Area):
 
     def benchmarks(self) -> list[Benchmark]:
         return [Benchmark("Import of 1,000 commitments (XLSX)", import_benchmark)]
+
+    def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
+        plan = dashboard.plans_of(scope.organisation).filter(owner=scope.organisation).last()
+        pages = [
+            ("Plans", reverse("delivery_plans:plans") + f"?{scope.query}"),
+            ("Commitments", reverse("delivery_plans:list") + f"?{scope.query}"),
+            ("Commitments, Red only", reverse("delivery_plans:list") + f"?{scope.query}&rag=red"),
+        ]
+        if plan is not None:
+            pages += [
+                ("Plan overview", reverse("delivery_plans:plan", args=[plan.pk]) + f"?{scope.query}"),
+                ("Oversight schedule", reverse("delivery_plans:schedule", args=[plan.pk])),
+                ("Measures", reverse("delivery_plans:measures", args=[plan.pk])),
+            ]
+        return pages
 
 
 register(DeliveryPlanArea())

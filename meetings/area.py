@@ -1,6 +1,9 @@
 """The meetings area's entry in the registry, and the panels it shows on commitment pages."""
 
+from django.urls import reverse
+
 from assurance.registry import Area, Panel, register
+from assurance.scope import Scope
 from meetings import dashboard, selectors
 from meetings.demo import load_demo
 
@@ -18,6 +21,14 @@ class MeetingsArea(Area):
     snapshot = staticmethod(dashboard.snapshot)
     checks = staticmethod(dashboard.checks)
     load_demo = staticmethod(load_demo)
+
+    def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
+        return [
+            ("Oversight bodies", reverse("meetings:list") + f"?{scope.query}"),
+            ("Action tracker", reverse("meetings:actions") + f"?{scope.query}"),
+            ("Action tracker, overdue only", reverse("meetings:actions") + f"?{scope.query}&overdue=yes"),
+            ("Assurance coverage", reverse("meetings:coverage") + f"?{scope.query}"),
+        ]
 
     def panels(self) -> list[Panel]:
         return [

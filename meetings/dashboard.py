@@ -34,6 +34,7 @@ def _action(action: Action, day) -> dict:
         "overdue": status != Action.Status.CLOSED and action.due_date < day,
         "body": action.item.meeting.body.name,
         "raised": action.item.meeting.date.isoformat(),
+        "restricted": action.is_restricted or action.item.is_restricted,
     }
 
 
@@ -186,6 +187,7 @@ def snapshot(scope: Scope) -> dict:
                 "label": r["description"],
                 "rag": "",
                 "status": r["status"],
+                "restricted": r["restricted"],
             }
             for r in rows
         ],

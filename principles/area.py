@@ -2,6 +2,7 @@
 the panel paper appendix and the checks before publishing."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from assurance.models import Direction, Rag, ReportingPeriod
 from assurance.registry import Area, Finding, Scope, register
@@ -152,6 +153,13 @@ class PrinciplesArea(Area):
     snapshot = staticmethod(snapshot)
     checks = staticmethod(checks)
     load_demo = staticmethod(load_demo)
+
+    def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
+        year = f"?organisation={scope.organisation.slug}&period={ReportingPeriod(start_year=scope.year).slug}"
+        return [
+            ("Principles grid", reverse("principles:list") + year),
+            ("Significant governance issues", reverse("principles:issues") + year),
+        ]
 
 
 register(PrinciplesArea())

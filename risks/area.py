@@ -1,7 +1,10 @@
 """The risk registers' entry in the registry, and the panels they show on commitment and
 oversight body pages."""
 
+from django.urls import reverse
+
 from assurance.registry import Area, Panel, register
+from assurance.scope import Scope
 from risks import dashboard, selectors
 from risks.demo import load_demo
 
@@ -18,6 +21,13 @@ class RisksArea(Area):
     snapshot = staticmethod(dashboard.snapshot)
     checks = staticmethod(dashboard.checks)
     load_demo = staticmethod(load_demo)
+
+    def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
+        return [
+            ("Risk registers", reverse("risks:registers") + f"?{scope.query}"),
+            ("Risks", reverse("risks:list") + f"?{scope.query}"),
+            ("Risk heat map", reverse("risks:heat_map") + f"?{scope.query}"),
+        ]
 
     def panels(self) -> list[Panel]:
         return [

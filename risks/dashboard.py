@@ -54,6 +54,7 @@ def _row(risk: Risk, review, matrix: RiskMatrix, day: datetime.date) -> dict:
         "register": risk.register.name,
         "ref": risk.ref,
         "title": risk.title,
+        "restricted": risk.is_restricted,
         "owner": risk.owner_role,
         "category": risk.category.name if risk.category else "",
         "status": str(status),
@@ -140,6 +141,7 @@ def snapshot(scope: Scope) -> dict:
                 "label": cut_at_word(f"{r['register']} {r['ref']}: {r['title']}", 120),
                 "rag": r["rag"],
                 "status": r["status"],
+                "restricted": r["restricted"],
             }
             for r in rows
         ],

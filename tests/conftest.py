@@ -2,6 +2,7 @@
 signed in but holds no role, and an anonymous visitor."""
 
 import shutil
+import subprocess
 
 import pytest
 from django.test import Client
@@ -96,4 +97,19 @@ def panel_client(panel_member):
 requires_pdftotext = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="pdftotext is not installed"
 )
+
+
+def pdf_text(pdf: bytes, *options: str) -> str:
+    """A PDF's text layer as pdftotext reads it, with its options ("-layout", "-raw")."""
+    return subprocess.run(  # noqa: S603 - a system tool, fixed arguments
+        ["pdftotext", *options, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def one_line(text: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces: words a column
+    wrapped read as they were written."""
+    return " ".join(text.split())
+
+
 requires_chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")

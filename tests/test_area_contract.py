@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from assurance import registry
+from assurance.dashboard import as_published
 from assurance.demo import DEMO_PUBLISHED_QUARTER, load_core
 from assurance.history import audited_models
 from assurance.models import Organisation, ReportingPeriod, Visibility, VisibilityModel
@@ -115,6 +116,13 @@ def test_every_area_keeps_the_contract(demo, key):
         assert MARKER not in json.dumps(area.snapshot(scope)), f"{key}: restricted text in a public snapshot"
         staff = area.snapshot(demo_scope(include_restricted=True))
         assert MARKER in json.dumps(staff), f"{key}: the staff snapshot should hold the restricted records"
+
+    # The staff dashboard derives the items as they would be published from its one snapshot:
+    # every restricted record's item says so.
+    staff_items = as_published({"areas": [{"data": area.snapshot(demo_scope(include_restricted=True))}]})
+    assert staff_items["areas"][0]["data"]["items"] == area.snapshot(scope)["items"], (
+        f"{key}: a restricted record's item does not say it is restricted"
+    )
 
 
 @pytest.mark.parametrize("key", AREAS)

@@ -5,7 +5,6 @@
 Marked text is planted in the live records, and looked for in the HTML and in the PDF text."""
 
 import json
-import subprocess
 from io import StringIO
 
 import pytest
@@ -18,17 +17,11 @@ from assurance.models import Publication, Visibility
 from assurance.permissions import Role
 from assurance.publishing import publication_publish
 from assurance.registry import Scope
-from tests.conftest import requires_pdftotext
+from tests.conftest import pdf_text, requires_pdftotext
 from tests.factories import make_user
 
 RESTRICTED = "RESTRICTED-MARKER-7Q"
 LATER = "AFTER-PUBLISHING-MARKER-3X"
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assurance.models import Organisation
 from assurance.permissions import Role
-from tests.factories import make_organisation, make_user
+from tests.factories import make_organisation, make_period, make_user
 
 
 @pytest.fixture
@@ -137,6 +137,26 @@ def test_recent_changes_runs_the_same_queries_whatever_the_amount_of_history(adm
     for _ in range(60):
         make_organisation()
     assert count() == first
+
+
+def test_recent_changes_name_related_records_in_the_same_queries_however_many(admin_client):
+    """A progress update's title names its commitment and quarter: read once for all the rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.delivery_plans.factories import make_commitment, make_update
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            page = admin_client.get(reverse("recent_changes")).content.decode()
+        return len(captured), page
+
+    make_update(make_commitment(ref="9.1"), period=make_period(2016, 1))
+    first, page = count()
+    assert "9.1 2016/17 Q1" in page
+    for n in range(2, 40):
+        make_update(make_commitment(ref=f"9.{n}"), period=make_period(2016, 1))
+    assert count()[0] == first
 
 
 def test_two_errors_on_one_field_share_one_error_message_id(admin_client):

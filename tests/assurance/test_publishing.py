@@ -10,7 +10,7 @@ from django.urls import reverse
 from assurance import registry
 from assurance.models import CoverReport, Paper, Publication
 from assurance.registry import Area, Finding
-from tests.conftest import requires_pdftotext
+from tests.conftest import pdf_text, requires_pdftotext
 from tests.factories import make_organisation, make_period
 from tests.publishing_factories import make_publication
 
@@ -97,12 +97,6 @@ def publish_form(**overrides):
     return dict(overrides)
 
 
-def pdf_text(pdf_bytes: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf_bytes, capture_output=True, check=True
-    ).stdout.decode()
-
-
 def test_the_editors_dashboard_shows_every_area_with_restricted_records(editor_client, home, quarter):
     response = editor_client.get(reverse("dashboard"), {"period": quarter.slug})
     page = response.content.decode()
@@ -150,7 +144,7 @@ def test_restricted_records_never_reach_the_publication_or_its_paper(panel_clien
         assert "Progress as first published" in page
         assert RESTRICTED_MARKER not in page
     pdf = panel_client.get(publication.get_pdf_url()).getvalue()
-    text = pdf_text(pdf)
+    text = pdf_text(pdf, "-layout")
     assert "Progress as first published" in text
     assert RESTRICTED_MARKER not in text
 
@@ -162,7 +156,7 @@ def test_the_paper_reads_like_a_panel_report(home, quarter):
     )
     paper = Paper.objects.get(publication=publication)
     assert paper.status == Paper.Status.READY and paper.seconds is not None
-    text = pdf_text(paper.file.read())
+    text = pdf_text(paper.file.read(), "-layout")
     for expected in (
         "AGENDA ITEM 8",
         "POLICE AND CRIME PANEL, 1 OCTOBER 2016",
@@ -270,7 +264,7 @@ def test_export_dashboard_writes_the_same_paper_from_the_command_line(home, quar
         meeting_date="2017-02-01",
         stdout=StringIO(),
     )
-    text = pdf_text(out.read_bytes())
+    text = pdf_text(out.read_bytes(), "-layout")
     assert "AGENDA ITEM 12" in text and "1 FEBRUARY 2017" in text and "Progress as first published" in text
 
 

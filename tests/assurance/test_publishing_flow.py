@@ -4,7 +4,6 @@ background, withdrawal, stable addresses, and each publication as open data."""
 
 import datetime
 import json
-import subprocess
 
 import pytest
 from django.test import Client, TestCase
@@ -23,7 +22,7 @@ from assurance.models import (
 from assurance.permissions import Role
 from assurance.publishing import cover_report_draft
 from meetings.services import agenda_item_update
-from tests.conftest import requires_pdftotext
+from tests.conftest import pdf_text, requires_pdftotext
 from tests.factories import make_organisation, make_period, make_user
 from tests.meetings import factories as meetings
 from tests.publishing_factories import make_cover_report, make_publication
@@ -31,12 +30,6 @@ from tests.publishing_factories import make_cover_report, make_publication
 pytestmark = pytest.mark.django_db
 
 CLOSED_LATER = "PUBLISHED-THEN-RESTRICTED-4K"
-
-
-def pdf_text(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 @pytest.fixture

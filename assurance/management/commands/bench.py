@@ -166,6 +166,27 @@ class Command(BaseCommand):
         ]
         for name, (value, target, ok) in one.get("areas", {}).items():
             rows.append((name, value, target, ok))
+        health, published = one["rates"].values()
+        rows.append(
+            (
+                "Published dashboard ÷ /healthz, requests a second (gunicorn, 2 workers)",
+                f"{published:.0f} ÷ {health:.0f} = {published / health:.2f}",
+                "≥ 0.5",
+                published >= 0.5 * health,
+            )
+        )
+        staff_queries = one["pages"]["Staff dashboard"][1]
+        rows.append(("Staff dashboard queries", str(staff_queries), "≤ 25", staff_queries <= 25))
+        for name, (small_s, small_queries) in one["pages"].items():
+            large_s, large_queries = ten["pages"][name]
+            rows.append(
+                (
+                    f"{name}: queries 1 / 10; time 10 ÷ 1",
+                    f"{small_queries} / {large_queries}; {large_s / small_s:.2f}×",
+                    "equal; ≤ 1.5×",
+                    small_queries == large_queries and large_s <= 1.5 * small_s,
+                )
+            )
         width = max(len(r[0]) for r in rows)
         self.stdout.write(f"\n{'Figure'.ljust(width)}  {'Measured':>14}  {'Target':<14}  Result")
         for name, value, target, ok in rows:
@@ -188,6 +209,13 @@ class Command(BaseCommand):
         publication = Publication.objects.filter(organisation__is_home=True).latest("published_at")
         reader = Client()
         published_s, published_queries = timed(lambda: reader.get(publication.get_absolute_url()))
+        pages = {}
+        for name, url in bench_pages(publication):
+            status = editor.get(url).status_code
+            if status != 200:
+                raise SystemExit(f"{name} ({url}) answered {status}")
+            pages[name] = timed(lambda url=url: editor.get(url), runs=3)
+        rates = served_per_second(["/healthz", publication.get_absolute_url()]) if scale == 1 else {}
         paper = self.again("--measure-paper", publication.organisation.slug, "--runs", "1")
         speed = self.again("--measure-speed", publication.organisation.slug)
         area_figures = {
@@ -202,6 +230,8 @@ class Command(BaseCommand):
                     "dashboard_queries": dashboard_queries,
                     "published_s": published_s,
                     "published_queries": published_queries,
+                    "pages": pages,
+                    "rates": rates,
                     **paper,
                     **speed,
                     "areas": area_figures,
@@ -267,6 +297,108 @@ class Command(BaseCommand):
             "plain_pages": pdf_pages(plain),
         }
         print(json.dumps(figures))  # noqa: T201
+
+
+THROUGHPUT_SECONDS = 20
+THROUGHPUT_CONNECTIONS = 10
+
+
+def served_per_second(paths: list[str]) -> dict[str, float]:
+    """Requests a second that gunicorn (2 workers, production settings, on this database)
+    answers for each path, over THROUGHPUT_SECONDS with THROUGHPUT_CONNECTIONS clients at once."""
+    import http.client
+    import secrets
+    import socket
+    import threading
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tempfile.mkdtemp()
+    env = os.environ | {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(Path(folder) / "static"),
+        "BEHIND_PROXY": "true",
+    }
+    # This program's own tools, fixed arguments, no shell.
+    subprocess.run(  # nosec
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], env=env, check=True
+    )
+    server = subprocess.Popen(  # nosec
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "assurance.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+
+    def get(path: str) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get("/healthz") == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+            if time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start")
+        rates = {}
+        for path in paths:
+            if get(path) != 200:
+                raise SystemExit(f"{path} did not answer 200 under gunicorn")
+            served = [0] * THROUGHPUT_CONNECTIONS
+            until = time.monotonic() + THROUGHPUT_SECONDS
+
+            def client(n: int, path: str = path, served: list[int] = served, until: float = until) -> None:
+                while time.monotonic() < until:
+                    served[n] += get(path) == 200
+
+            threads = [threading.Thread(target=client, args=(n,)) for n in range(THROUGHPUT_CONNECTIONS)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            rates[path] = sum(served) / THROUGHPUT_SECONDS
+        return rates
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def bench_pages(publication) -> list[tuple[str, str]]:
+    """Every list and dashboard page of the home office's published quarter: the core's, then
+    each area's (Area.bench_pages)."""
+    from assurance.scope import Scope
+
+    scope = Scope(publication.organisation, publication.period, include_restricted=True)
+    pages = [
+        ("Staff dashboard", reverse("dashboard") + f"?{scope.query}"),
+        ("Publications", reverse("publication_list")),
+        ("Published dashboard", publication.get_absolute_url()),
+        ("Recent changes", reverse("recent_changes")),
+    ]
+    for area in registry.areas():
+        pages += area.bench_pages(scope)
+    return pages
 
 
 def best_of(make, runs: int = PAPER_RUNS) -> tuple[bytes, float, float]:

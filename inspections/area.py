@@ -1,7 +1,10 @@
 """The inspection tracker's entry in the registry, and the panels it shows on commitment and
 risk pages."""
 
+from django.urls import reverse
+
 from assurance.registry import Area, Panel, register
+from assurance.scope import Scope
 from inspections import dashboard, selectors
 from inspections.demo import load_demo
 
@@ -18,6 +21,14 @@ class InspectionsArea(Area):
     snapshot = staticmethod(dashboard.snapshot)
     checks = staticmethod(dashboard.checks)
     load_demo = staticmethod(load_demo)
+
+    def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
+        query = f"?organisation={scope.organisation.slug}"
+        return [
+            ("Recommendation tracker", reverse("inspections:tracker") + query),
+            ("Closedown timeline", reverse("inspections:timeline") + query),
+            ("Monthly review", reverse("inspections:monthly_review") + query),
+        ]
 
     def panels(self) -> list[Panel]:
         return [

@@ -61,6 +61,7 @@ def _row(item: Recommendation, day: datetime.date) -> dict:
         "kind": item.kind,
         "kind_label": item.get_kind_display(),
         "text": item.text,
+        "restricted": item.is_restricted,
         "owner": item.owner_role,
         "addressed_to": item.addressed_to,
         "status": str(status),
@@ -152,6 +153,7 @@ def snapshot(scope: Scope) -> dict:
                 "label": cut_at_word(f"{r['ref']}: {r['text']}", 120),
                 "rag": r["rag"],
                 "status": r["status"],
+                "restricted": r["restricted"],
             }
             for r in rows
         ],

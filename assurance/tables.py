@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 from django import forms as django_forms
@@ -945,6 +946,65 @@ class TableImport:
                     "nothing was imported. Import it again.",
                 )
             self.result.created = self.result.updated = self.result.unchanged = 0
+
+
+class OrganisationTableImport(TableImport):
+    """Rows into the registers, reports... an organisation keeps: each row names its container
+    in the `container` column and is matched by that container and its ref. The organisation's
+    containers are locked while the rows are checked and written, so imports into them run one
+    after the other.
+
+    Set `container` (the column, and the record's field: "register") and `container_label`
+    (the container's field a cell names it by: "name"); implement `containers()` and
+    `records()`.
+    """
+
+    container: ClassVar[str]
+    container_label: ClassVar[str] = "name"
+    container_where: ClassVar[str] = "kept by"
+    """How a message says whose the containers are: "No register ‘X’ kept by West Mercia"."""
+
+    def __init__(self, *, organisation, by=None):
+        super().__init__(by=by)
+        self.organisation = organisation
+
+    def containers(self) -> models.QuerySet:
+        """The organisation's registers, reports..."""
+        raise NotImplementedError
+
+    def records(self) -> models.QuerySet:
+        """Every record rows may update, in any of the organisation's containers."""
+        raise NotImplementedError
+
+    @cached_property
+    def _containers(self) -> dict[str, models.Model]:
+        return {getattr(c, self.container_label): c for c in self.containers()}
+
+    def lock(self) -> None:
+        list(self.containers().select_related(None).order_by("pk").select_for_update().values_list("pk"))
+
+    def existing(self) -> Mapping[Hashable, AuditedModel]:
+        if not hasattr(self, "_existing"):
+            self._existing: dict[Hashable, AuditedModel] = {
+                (getattr(r, f"{self.container}_id"), r.ref.lower()): r for r in self.records()
+            }
+        return self._existing
+
+    def key(self, row: Row) -> Hashable | None:
+        container, ref = row.values.get(self.container), row.text.get("ref", "").strip()
+        return (container.pk, ref.lower()) if container and ref else None
+
+    def key_label(self, row: Row) -> str:
+        return f"{row.text.get(self.container, '')} {row.text.get('ref', '')}".strip()
+
+    def parse_container(self, text: str) -> models.Model:
+        where = f" {self.container_where} {self.organisation.short_name}"
+        return parse_one_of(self._containers, what=self.container, where=where)(text)
+
+    def new_instance(self, row: Row) -> AuditedModel:
+        if self.model is None or not issubclass(self.model, AuditedModel):
+            raise NotImplementedError("Set the import's model, an audited one")
+        return self.model(**{self.container: row.values[self.container]})
 
 
 def _same_text(stored: str, imported: str) -> bool:

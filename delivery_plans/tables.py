@@ -8,6 +8,7 @@ A commitments file names each row's objective by its ref, its title, its short n
 title, and every objective a new plan's file names is added."""
 
 import re
+from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
@@ -31,6 +32,34 @@ from assurance.writes import RecordWrite
 from delivery_plans import services
 from delivery_plans.forms import CommitmentForm, ObjectiveForm, ProgressUpdateForm, plan_quarters
 from delivery_plans.models import Commitment, Objective, Plan, ProgressUpdate
+
+
+class CommitmentRefsColumn:
+    """For another area's import into an organisation's records (risks, recommendations...):
+    a `commitments` cell of refs ("1.1; 2.3") of the plans the organisation keeps or shares,
+    read as their ids. A ref in two plans names the newest plan's."""
+
+    organisation: Any
+
+    def parse_commitments(self, text: str) -> list[int]:
+        if not hasattr(self, "_commitment_ids"):
+            self._commitment_ids: dict[str, int] = {}
+            for ref, pk in (
+                Commitment.objects.for_organisation(self.organisation)
+                .order_by("-plan__start_year")
+                .values_list("ref", "pk")
+            ):
+                self._commitment_ids.setdefault(ref, pk)
+
+        def commitment(ref: str) -> int:
+            try:
+                return self._commitment_ids[ref]
+            except KeyError:
+                raise CellError(
+                    f"No commitment {ref} in the delivery plans of {self.organisation.short_name}"
+                ) from None
+
+        return parse_list(commitment)(text)
 
 
 def _latest_quarter(commitment) -> str:

@@ -7,19 +7,16 @@ import datetime
 from assurance.models import Rag, Visibility
 from assurance.tables import (
     VERSION_COLUMN,
-    CellError,
     Column,
+    OrganisationTableImport,
     Row,
-    TableImport,
     TableSpec,
     parse_choice,
     parse_date,
-    parse_list,
-    parse_one_of,
     parse_rag,
 )
 from assurance.writes import records_save
-from delivery_plans.models import Commitment
+from delivery_plans.tables import CommitmentRefsColumn
 from inspections.forms import RecommendationForm
 from inspections.models import Kind, Recommendation, Report, Status
 
@@ -37,7 +34,7 @@ RECOMMENDATIONS = TableSpec(
         Column(
             "report",
             required=True,
-            parse="parse_report",
+            parse="parse_container",
             value=lambda r: r.report.title,
             help="The report's title, as on the list of reports.",
         ),
@@ -92,73 +89,30 @@ RECOMMENDATIONS = TableSpec(
 )
 
 
-class RecommendationImport(TableImport):
-    """Recommendations into an office's reports: imports into them run one at a time."""
+class RecommendationImport(CommitmentRefsColumn, OrganisationTableImport):
+    """Recommendations into the reports an office tracks."""
 
     spec = RECOMMENDATIONS
     model = Recommendation
     noun = "recommendation"
+    container = "report"
+    container_label = "title"
+    container_where = "tracked by"
 
-    def __init__(self, *, organisation, by=None):
-        super().__init__(by=by)
-        self.organisation = organisation
+    def containers(self):
+        return Report.objects.filter(organisation=self.organisation).select_related("organisation")
 
-    def _reports(self) -> dict[str, Report]:
-        if not hasattr(self, "_report_map"):
-            self._report_map = {
-                r.title: r
-                for r in Report.objects.filter(organisation=self.organisation).select_related("organisation")
-            }
-        return self._report_map
-
-    def lock(self) -> None:
-        list(Report.objects.select_for_update().filter(organisation=self.organisation).values_list("pk"))
-
-    def existing(self):
-        if not hasattr(self, "_existing"):
-            self._existing = {
-                (r.report_id, r.ref.lower()): r
-                for r in Recommendation.objects.filter(report__organisation=self.organisation)
-                .select_related("report__organisation")
-                .prefetch_related("commitments", "risks", "revisions")
-            }
-        return self._existing
-
-    def key(self, row: Row):
-        report, ref = row.values.get("report"), row.text.get("ref", "").strip()
-        return (report.pk, ref.lower()) if report and ref else None
-
-    def key_label(self, row: Row) -> str:
-        return f"{row.text.get('report', '')} {row.text.get('ref', '')}".strip()
-
-    def parse_report(self, text: str) -> Report:
-        return parse_one_of(
-            self._reports(), what="report", where=f" tracked by {self.organisation.short_name}"
-        )(text)
-
-    def parse_commitments(self, text: str) -> list[int]:
-        if not hasattr(self, "_commitments"):
-            self._commitments = {}
-            for c in Commitment.objects.for_organisation(self.organisation).order_by("-plan__start_year"):
-                self._commitments.setdefault(c.ref, c.pk)
-
-        def commitment(ref: str) -> int:
-            try:
-                return self._commitments[ref]
-            except KeyError:
-                raise CellError(
-                    f"No commitment {ref} in the delivery plans of {self.organisation.short_name}"
-                ) from None
-
-        return parse_list(commitment)(text)
+    def records(self):
+        return (
+            Recommendation.objects.filter(report__organisation=self.organisation)
+            .select_related("report__organisation")
+            .prefetch_related("commitments", "risks", "revisions")
+        )
 
     def prepare(self, row: Row, error) -> None:
         for name in ("status", "visibility", "rag"):
             if row.values.get(name) == "":
                 del row.values[name]  # an empty cell keeps what the item has (or the default)
-
-    def new_instance(self, row: Row) -> Recommendation:
-        return Recommendation(report=row.values["report"])
 
     def form_for(self, *, instance, data):
         return RecommendationForm(data=data, instance=instance)

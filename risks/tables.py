@@ -7,15 +7,14 @@ from assurance.tables import (
     VERSION_COLUMN,
     CellError,
     Column,
+    OrganisationTableImport,
     Row,
-    TableImport,
     TableSpec,
     parse_choice,
     parse_date,
-    parse_list,
     parse_one_of,
 )
-from delivery_plans.models import Commitment
+from delivery_plans.tables import CommitmentRefsColumn
 from risks.forms import RiskForm
 from risks.models import Risk, RiskCategory, RiskMatrix, RiskRegister, RiskStatus
 
@@ -38,7 +37,7 @@ RISKS = TableSpec(
         Column(
             "register",
             required=True,
-            parse="parse_register",
+            parse="parse_container",
             value=lambda r: r.register.name,
             help="The register's name, as on the registers page.",
         ),
@@ -91,49 +90,22 @@ RISKS = TableSpec(
 )
 
 
-class RiskImport(TableImport):
-    """Risks into the registers an organisation keeps: imports into them run one at a time."""
+class RiskImport(CommitmentRefsColumn, OrganisationTableImport):
+    """Risks into the registers an organisation keeps."""
 
     spec = RISKS
     model = Risk
     noun = "risk"
+    container = "register"
 
-    def __init__(self, *, organisation, by=None):
-        super().__init__(by=by)
-        self.organisation = organisation
+    def containers(self):
+        return RiskRegister.objects.filter(owner=self.organisation).select_related("owner")
 
-    def _registers(self) -> dict[str, RiskRegister]:
-        if not hasattr(self, "_register_map"):
-            self._register_map = {
-                r.name: r
-                for r in RiskRegister.objects.filter(owner=self.organisation).select_related("owner")
-            }
-        return self._register_map
-
-    def lock(self) -> None:
-        list(RiskRegister.objects.select_for_update().filter(owner=self.organisation).values_list("pk"))
-
-    def existing(self):
-        if not hasattr(self, "_existing"):
-            self._existing = {
-                (r.register_id, r.ref.lower()): r
-                for r in Risk.objects.filter(register__owner=self.organisation)
-                .select_related("register__owner")
-                .prefetch_related("commitments", "bodies")
-            }
-        return self._existing
-
-    def key(self, row: Row):
-        register, ref = row.values.get("register"), row.text.get("ref", "").strip()
-        return (register.pk, ref.lower()) if register and ref else None
-
-    def key_label(self, row: Row) -> str:
-        return f"{row.text.get('register', '')} {row.text.get('ref', '')}".strip()
-
-    def parse_register(self, text: str) -> RiskRegister:
-        registers = self._registers()
-        return parse_one_of(registers, what="register", where=f" kept by {self.organisation.short_name}")(
-            text
+    def records(self):
+        return (
+            Risk.objects.filter(register__owner=self.organisation)
+            .select_related("register__owner")
+            .prefetch_related("commitments", "bodies")
         )
 
     def parse_category(self, text: str) -> int:
@@ -145,29 +117,10 @@ class RiskImport(TableImport):
             text
         )
 
-    def parse_commitments(self, text: str) -> list[int]:
-        if not hasattr(self, "_commitments"):
-            self._commitments = {}
-            for c in Commitment.objects.for_organisation(self.organisation).order_by("-plan__start_year"):
-                self._commitments.setdefault(c.ref, c.pk)
-
-        def commitment(ref: str) -> int:
-            try:
-                return self._commitments[ref]
-            except KeyError:
-                raise CellError(
-                    f"No commitment {ref} in the delivery plans of {self.organisation.short_name}"
-                ) from None
-
-        return parse_list(commitment)(text)
-
     def prepare(self, row: Row, error) -> None:
         for name in ("status", "visibility"):
             if row.values.get(name) == "":
                 del row.values[name]  # an empty cell keeps what the risk has (or the default)
-
-    def new_instance(self, row: Row) -> Risk:
-        return Risk(register=row.values["register"])
 
     def form_for(self, *, instance, data):
         if not hasattr(self, "_matrix"):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from assurance.scope import Scope
 
 if TYPE_CHECKING:
-    from django.db.models import Model
+    from django.db.models import Model, QuerySet
 
     from assurance.demo import DemoContext
 
@@ -45,10 +45,25 @@ class Panel:
     title: str
     template: str
     """Renders the panel (context: `object`, `records`, `panel`, `request`)."""
-    records: Callable[..., list[Any]]
-    """records(obj, *, user) -> the area's records pointing at obj, visible to that user.
-    A fixed number of queries, whatever the data size."""
+    records: Callable[..., "QuerySet"]
+    """records(obj, *, user) -> a queryset of the area's records pointing at obj, in the order
+    shown. The core narrows it to what the user may read (`Panel.shown`), so no panel can show
+    another office's records, nor restricted ones to those who may not see them."""
     order: int = 0
+    limit: int | None = None
+    """The most records shown (a page that lists the latest few)."""
+
+    def shown(self, obj: "Model", *, user) -> list[Any]:
+        """The records the panel shows this user: of the organisations the user works for
+        (assurance.permissions.in_scope_for), restricted ones only for those who may see
+        them; one query."""
+        from assurance.models import VisibilityModel
+        from assurance.permissions import in_scope_for
+
+        records = in_scope_for(self.records(obj, user=user), user)
+        if issubclass(records.model, VisibilityModel):
+            records = records.visible_to(user)
+        return list(records[: self.limit] if self.limit else records)
 
 
 @dataclass(frozen=True)

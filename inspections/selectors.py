@@ -5,7 +5,7 @@ import calendar
 import datetime
 from collections import Counter
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from assurance.charts import trend_svg
 from assurance.models import Rag
@@ -164,23 +164,22 @@ def grades_over_time(organisation) -> dict:
     }
 
 
-def _panel_items(user, **lookup) -> list[Recommendation]:
-    return list(
-        Recommendation.objects.visible_to(user)
-        .filter(**lookup)
+def _panel_items(**lookup) -> QuerySet[Recommendation]:
+    return (
+        Recommendation.objects.filter(**lookup)
         .select_related("report")
         .order_by("status", "target_date", "ref")
     )
 
 
-def recommendations_on_commitment(commitment: Commitment, *, user) -> list[Recommendation]:
-    """The recommendations linked to a commitment, for its page (one query)."""
-    return _panel_items(user, commitments=commitment)
+def recommendations_on_commitment(commitment: Commitment, *, user) -> QuerySet[Recommendation]:
+    """The recommendations linked to a commitment, for its page (the Panel narrows them)."""
+    return _panel_items(commitments=commitment)
 
 
-def recommendations_on_risk(risk, *, user) -> list[Recommendation]:
-    """The recommendations linked to a risk, for its page (one query)."""
-    return _panel_items(user, risks=risk)
+def recommendations_on_risk(risk, *, user) -> QuerySet[Recommendation]:
+    """The recommendations linked to a risk, for its page (the Panel narrows them)."""
+    return _panel_items(risks=risk)
 
 
 def public_reports(organisation) -> list[Report]:

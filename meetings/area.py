@@ -45,6 +45,7 @@ class MeetingsArea(Area):
                 template="meetings/panels/commitment_items.html",
                 records=selectors.items_scrutinising,
                 order=31,
+                limit=selectors.LATEST_ITEMS,
             ),
         ]
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from assurance.models import Organisation, ReportingPeriod
-from assurance.permissions import can_see_restricted
 from delivery_plans.models import Commitment, OversightScheduleEntry
 from meetings.models import Action, AgendaItem, Meeting, OversightBody
 
@@ -195,21 +194,20 @@ def holding_to_account_months(
     return months
 
 
-def bodies_overseeing(commitment: Commitment, *, user) -> list[OversightBody]:
-    """The bodies that oversee a commitment, for its page (two queries)."""
-    return list(OversightBody.objects.filter(commitments=commitment).select_related("owner").order_by("name"))
+def bodies_overseeing(commitment: Commitment, *, user) -> QuerySet[OversightBody]:
+    """The bodies that oversee a commitment, for its page (the Panel narrows them)."""
+    return OversightBody.objects.filter(commitments=commitment).select_related("owner").order_by("name")
 
 
 # A commitment's page lists its latest scrutiny; the coverage page has the rest.
 LATEST_ITEMS = 12
 
 
-def items_scrutinising(commitment: Commitment, *, user) -> list[AgendaItem]:
-    """The agenda items that scrutinised a commitment, newest first, closed-part items only
-    for those who may see them."""
-    return list(
-        visible_items(can_see_restricted(user))
-        .filter(commitments=commitment)
+def items_scrutinising(commitment: Commitment, *, user) -> QuerySet[AgendaItem]:
+    """The agenda items that scrutinised a commitment, newest first (the Panel narrows them
+    to the user and shows the latest LATEST_ITEMS)."""
+    return (
+        AgendaItem.objects.filter(commitments=commitment)
         .select_related("meeting__body")
-        .order_by("-meeting__date", "number")[:LATEST_ITEMS]
+        .order_by("-meeting__date", "number")
     )

@@ -4,7 +4,7 @@ number of queries whatever the size of the registers."""
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from assurance.charts import trend_svg
 from assurance.permissions import can_see_restricted
@@ -94,23 +94,20 @@ def grid_counts(queryset, likelihood: str, impact: str) -> dict[tuple[int, int],
     return {(l_, i): n for l_, i, n in rows}
 
 
-def _panel_risks(user, **lookup) -> list[Risk]:
-    return list(
-        Risk.objects.visible_to(user)
-        .filter(**lookup)
-        .select_related("register")
-        .order_by("status", "register__name", "ref")
+def _panel_risks(**lookup) -> QuerySet[Risk]:
+    return (
+        Risk.objects.filter(**lookup).select_related("register").order_by("status", "register__name", "ref")
     )
 
 
-def risks_bearing_on(commitment: Commitment, *, user) -> list[Risk]:
-    """The risks linked to a commitment, for its page (one query)."""
-    return _panel_risks(user, commitments=commitment)
+def risks_bearing_on(commitment: Commitment, *, user) -> QuerySet[Risk]:
+    """The risks linked to a commitment, for its page (the Panel narrows them to the user)."""
+    return _panel_risks(commitments=commitment)
 
 
-def risks_overseen_by(body, *, user) -> list[Risk]:
-    """The risks an oversight body oversees, for its page (one query)."""
-    return _panel_risks(user, bodies=body)
+def risks_overseen_by(body, *, user) -> QuerySet[Risk]:
+    """The risks an oversight body oversees, for its page (the Panel narrows them to the user)."""
+    return _panel_risks(bodies=body)
 
 
 def risk_page(risk: Risk) -> dict:

@@ -134,7 +134,7 @@ def test_every_area_panel_renders_on_its_record(demo, key, editor):
     for panel in registry.get(key).panels():
         record = apps.get_model(panel.on)._default_manager.first()
         assert record is not None, f"{key}: no {panel.on} in the demo to show the panel on"
-        records = panel.records(record, user=editor)
+        records = panel.shown(record, user=editor)
         html = render_to_string(
             panel.template, {"object": record, "records": records, "panel": panel}, request
         )

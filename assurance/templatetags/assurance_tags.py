@@ -170,7 +170,7 @@ def record_panels(context, obj):
     user = getattr(request, "user", None)
     parts = []
     for panel in registry.panels_for(obj):
-        records = panel.records(obj, user=user)
+        records = panel.shown(obj, user=user)
         parts.append(
             render_to_string(
                 panel.template, {"object": obj, "records": records, "panel": panel}, request=request

@@ -88,3 +88,22 @@ def test_a_panel_member_reads_their_areas_publications_when_nothing_is_public(of
     assert ours.get_absolute_url() in listing and theirs.get_absolute_url() not in listing
     settings.PUBLISH_PUBLICLY = True
     assert panel.get(theirs.get_absolute_url()).status_code == 200  # published openly: anyone reads it
+
+
+def test_a_shared_commitment_shows_each_office_only_its_own_records_in_other_areas_panels(offices):
+    """A commitment of a plan two offices share: each office's risks bearing on it show on its
+    page to that office's staff alone (the core narrows every panel, whatever the area)."""
+    from tests.risks.factories import make_register, make_risk
+
+    here, there = offices
+    shared = make_plan(owner=here)
+    shared.organisations.add(there)
+    commitment = make_commitment(make_objective(shared), ref="1.1")
+    ours = make_risk(make_register(owner=here), title="Our risk OURS-9Q")
+    theirs = make_risk(make_register(owner=there), title="Their risk THEIRS-9Q")
+    for risk in (ours, theirs):
+        risk.commitments.add(commitment)
+    page_here = member(here).get(commitment.get_absolute_url()).content.decode()
+    page_there = member(there).get(commitment.get_absolute_url()).content.decode()
+    assert "OURS-9Q" in page_here and "THEIRS-9Q" not in page_here
+    assert "THEIRS-9Q" in page_there and "OURS-9Q" not in page_there

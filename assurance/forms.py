@@ -1,10 +1,12 @@
 """Form rendering and behaviour shared by every form: GOV.UK Frontend markup from one field
 template, an error summary in field order, and the version that protects against stale edits."""
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 
 from assurance.models import Rag
@@ -82,8 +84,56 @@ else:
     _FormBase = object
 
 
+# A record's id as a form may send it: digits, within the database's 64-bit integers.
+ROW_ID = re.compile(r"\s*\d{1,18}\s*")
+
+
+def _refusing_impossible_ids(field: forms.ModelChoiceField) -> None:
+    """Make a choice of records refuse, as not on offer, a value that cannot be a row's id (a
+    number past the database's integers would otherwise fail in the database, not the form)."""
+    if getattr(field, "ids_checked", False) or field.to_field_name is not None or field.queryset is None:
+        return
+    if not isinstance(field.queryset.model._meta.pk, models.AutoField | models.BigAutoField):
+        return
+    field.ids_checked = True  # type: ignore[attr-defined]
+
+    def impossible(value) -> bool:
+        return value not in field.empty_values and not ROW_ID.fullmatch(str(value))
+
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        check = field._check_values  # type: ignore[attr-defined]
+
+        def check_values(values):
+            for value in values:
+                if impossible(value):
+                    raise ValidationError(
+                        field.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": value},
+                    )
+            return check(values)
+
+        field._check_values = check_values  # type: ignore[attr-defined]
+    else:
+        to_python = field.to_python
+
+        def checked_to_python(value):
+            if impossible(value):
+                raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice")
+            return to_python(value)
+
+        field.to_python = checked_to_python  # type: ignore[method-assign]
+
+
 class GovukFormMixin(_FormBase):
     bound_field_class: type[forms.BoundField] | None = GovukBoundField
+
+    def full_clean(self):
+        # Here, not in __init__: a form may set or replace a field after it is made.
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                _refusing_impossible_ids(field)
+        super().full_clean()
 
     def errors_in_order(self) -> list[tuple[str, str]]:
         """(anchor id, message) for the error summary, in the order the fields appear."""

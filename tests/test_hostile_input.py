@@ -35,6 +35,18 @@ def every_name(value: str) -> str:
     return query(dict.fromkeys(NAMES, value))
 
 
+# Fields of the service's forms that choose records by id.
+CHOOSING_RECORDS = [
+    "commitments",
+    "risks",
+    "bodies",
+    "objectives",
+    "related",
+    "areas",
+    "organisations",
+    "allies",
+]
+
 # (label, query string, the written 400 it must get, if any)
 HOSTILE = [
     ("nul byte", every_name("2016\x00"), "contains a NUL character"),
@@ -126,6 +138,8 @@ def test_no_url_answers_500_to_hostile_input_from_any_role(name, db, settings):
             ("markup form", dict.fromkeys(NAMES, MARKUP) | {"name": MARKUP, "text": MARKUP, "title": MARKUP}),
             ("sql form", dict.fromkeys(NAMES, "1' OR 1=1 --") | {"loaded_version": "-1", "version": "x"}),
             ("nul form", {"name": "a\x00b"}),
+            # Past the database's integers, in every field that chooses records.
+            ("numbers form", dict.fromkeys([*NAMES, *CHOOSING_RECORDS], "99999999999999999999999")),
         ):
             response = ask(people["publisher"], "post", url, failures, data=form)
             if response is not None:

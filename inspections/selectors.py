@@ -5,7 +5,7 @@ import calendar
 import datetime
 from collections import Counter
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from assurance.charts import trend_svg
 from assurance.models import Rag
@@ -20,6 +20,7 @@ from inspections.models import (
     RecommendationUpdate,
     Report,
     ResponseState,
+    Source,
     Status,
     TargetDateRevision,
 )
@@ -184,9 +185,14 @@ def recommendations_on_risk(risk, *, user) -> list[Recommendation]:
 
 
 def public_reports(organisation) -> list[Report]:
-    """Reports for the public page, newest first (one query); the page shows a response
-    only where it is marked public."""
-    return list(Report.objects.of(organisation).order_by("-published_on", "title"))
+    """Reports for the public page, newest first (one query): those HMICFRS published, and
+    others (internal audit among them) only once their response is marked public; the page
+    shows a response only where it is marked public."""
+    return list(
+        Report.objects.of(organisation)
+        .filter(Q(source=Source.HMICFRS) | Q(response_public=True))
+        .order_by("-published_on", "title")
+    )
 
 
 def prefetch_links():

@@ -148,7 +148,8 @@ def test_a_late_response_is_flagged_and_blocks_publishing_until_recorded_or_expl
     assert not [f for f in checks(Scope(organisation, period)) if f.level == "error"]
     publication = publish(organisation, period)
     section = json.dumps(publication.snapshot)
-    assert "Awaiting the force" in section and "late_explained" in section
+    # The explanation waits for the response to be marked public; the state does not.
+    assert "Awaiting the force" not in section and "late_explained" in section
 
     # Recorded later, the next quarter shows it made late.
     late.refresh_from_db()
@@ -203,6 +204,28 @@ def test_restricted_items_never_reach_a_published_page_or_the_paper(office, edit
         assert reader.get(office[5].get_absolute_url()).status_code in (302, 403)
 
 
+@requires_pdftotext
+def test_a_response_not_marked_public_is_not_published_with_its_date_or_explanation(office, editor_client):
+    organisation = office[0]
+    make_report(
+        organisation,
+        title="PEEL: police effectiveness",
+        published_on=datetime.date(2016, 10, 1),
+        late_explanation=f"{PLANTED} awaiting the board",
+        response_public=False,
+    )
+    period = quarter(3)
+    live = editor_client.get(reverse("dashboard"), {"organisation": organisation.slug, "period": period.slug})
+    assert PLANTED in live.content.decode()
+    publication = publish(organisation, period)
+    assert PLANTED not in json.dumps(publication.snapshot)
+    page = Client().get(publication.get_absolute_url()).content.decode()
+    assert "PEEL: police effectiveness" in page and "response not yet published" in page
+    assert PLANTED not in page
+    text = pdf_text(Client().get(publication.get_pdf_url()).getvalue())
+    assert "PEEL: police effectiveness" in text and PLANTED not in text
+
+
 def test_the_public_page_lists_reports_and_public_responses_only(office):
     organisation, report, done, slipping, stale, secret = office
     make_report(
@@ -221,6 +244,29 @@ def test_the_public_page_lists_reports_and_public_responses_only(office):
     assert "Responded 30 January 2018" not in text and "Not yet published" in text
     # Nothing of the items, let alone the restricted one.
     assert PLANTED not in text and "Improve the recording of grounds" not in text
+
+
+def test_the_public_page_leaves_out_other_reports_until_their_response_is_public(office):
+    organisation = office[0]
+    make_report(
+        organisation,
+        title="Internal audit: seized property handling",
+        source="internal_audit",
+        inspection_type="",
+        response_required=False,
+    )
+    make_report(
+        organisation,
+        title="External audit: value for money",
+        source="external_audit",
+        inspection_type="",
+        response_on=datetime.date(2016, 11, 1),
+        response_public=True,
+    )
+    text = Client().get(reverse("inspections:public"), {"organisation": organisation.slug}).content.decode()
+    assert "Best use of stop and search: re-inspection" in text
+    assert "External audit: value for money" in text
+    assert "Internal audit: seized property handling" not in text
 
 
 def test_panels_show_linked_recommendations_on_commitment_and_risk_pages(office, editor_client):

@@ -105,14 +105,23 @@ def timeline(request):
     )
 
 
+# The years a monthly review can be asked for: those of policing's records.
+MONTH_YEARS = (1990, 2100)
+
+
 def _month(request) -> tuple[datetime.date | None, str]:
     text = request.GET.get("month", "").strip()
     if not text:
         return timezone.localdate().replace(day=1), ""
+    problem = f"Give the month as year and month, such as 2016-12; ‘{text[:20]}’ is not one"
     try:
-        return datetime.datetime.strptime(text, "%Y-%m").date(), ""  # noqa: DTZ007 - a month, not a moment
+        month = datetime.datetime.strptime(text, "%Y-%m").date()  # noqa: DTZ007 - a month, not a moment
     except ValueError:
-        return None, f"Give the month as year and month, such as 2016-12; ‘{text[:20]}’ is not one"
+        return None, problem
+    if not MONTH_YEARS[0] <= month.year <= MONTH_YEARS[1]:
+        # The page links to the months either side, which must be dates too.
+        return None, f"{problem} between {MONTH_YEARS[0]} and {MONTH_YEARS[1]}"
+    return month, ""
 
 
 @require_GET

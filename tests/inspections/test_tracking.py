@@ -306,8 +306,18 @@ def test_the_monthly_review_lists_due_overdue_awaiting_and_responses(editor_clie
     assert ">WAIT<" in awaiting
     assert report.title in responses
     assert ">DONE<" not in page
-    bad = editor_client.get(url, {"organisation": organisation.slug, "month": "December"})
-    assert bad.status_code == 400 and "Give the month as year and month" in bad.content.decode()
+    for month in ("December", "0001-01", "9999-12", "1989-12", "2101-01"):
+        bad = editor_client.get(url, {"organisation": organisation.slug, "month": month})
+        assert bad.status_code == 400 and "Give the month as year and month" in bad.content.decode()
+
+
+def test_the_timeline_says_to_between_a_revision_s_dates(editor_client):
+    item = make_recommendation(original_target_date=datetime.date(2030, 1, 31))
+    make_revision(item, new_date=datetime.date(2030, 6, 30))
+    page = editor_client.get(
+        reverse("inspections:timeline"), {"organisation": item.report.organisation.slug}
+    ).content.decode()
+    assert "31 Jan 2030 to 30 Jun 2030" in page and "→" not in page
 
 
 def test_the_tracker_filters_in_the_database(editor_client):

@@ -167,12 +167,19 @@ def snapshot(scope: Scope) -> dict:
 
 
 def checks(scope: Scope) -> list[Finding]:
-    """Before publishing: a statutory response past its 56 days with none recorded and no
-    explanation (an error); overdue items with no update in the quarter (a warning)."""
+    """Before publishing: a statutory response past its 56 days by the quarter's end with none
+    recorded yet and no explanation (an error); overdue items with no update in the quarter (a warning)."""
     data = snapshot(scope)
     findings = []
+    # A response recorded since the quarter's end lifts the block: the section still says it was
+    # late at the quarter's end, which is what publishing the quarter needs to be true.
+    responded = set(
+        Report.objects.of(scope.organisation)
+        .filter(response_required=True, response_on__gt=scope.status_date)
+        .values_list("pk", flat=True)
+    )
     for response in data["responses_flagged"]:
-        if response["state"] == ResponseState.LATE:
+        if response["state"] == ResponseState.LATE and response["id"] not in responded:
             findings.append(
                 Finding(
                     "error",

@@ -72,6 +72,13 @@ class ReportForm(VersionedModelForm):
             self.add_error("inspection_type", "Only HMICFRS reports have an inspection type: leave it empty")
         if source == Source.HMICFRS and not kind:
             self.add_error("inspection_type", "Choose the type of HMICFRS inspection")
+        if source == Source.HMICFRS and not cleaned.get("response_required"):
+            # Section 55 is not optional: unticking it would lift the late response's block on publishing.
+            self.add_error(
+                "response_required",
+                "HMICFRS reports need the PCC's response within 56 days "
+                "(Police Act 1996, section 55): keep this ticked",
+            )
         if cleaned.get("concerns") == Concerns.OTHER and not (cleaned.get("concerns_other") or "").strip():
             self.add_error("concerns_other", "Say which other bodies the report concerns, e.g. Home Office")
         not_after_today(self, "published_on", "The date published")

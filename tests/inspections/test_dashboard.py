@@ -165,6 +165,22 @@ def test_a_late_response_is_flagged_and_blocks_publishing_until_recorded_or_expl
     assert [r["state"] for r in flagged] == ["made_late"]
 
 
+def test_a_response_recorded_after_the_quarter_lifts_the_block_on_publishing_it(office):
+    organisation = office[0]
+    make_report(
+        organisation,
+        title="PEEL: police effectiveness",
+        published_on=datetime.date(2016, 10, 1),
+        response_on=datetime.date(2017, 1, 10),
+    )
+    period = quarter(3)
+    assert not [f for f in checks(Scope(organisation, period)) if f.level == "error"]
+    publication = publish(organisation, period)
+    # The quarter's section still says the response was late at its end.
+    section = json.dumps(publication.snapshot)
+    assert "PEEL: police effectiveness" in section and '"state": "late"' in section
+
+
 def test_what_changed_lists_items_that_moved_opened_or_closed(office):
     organisation, report, done, slipping, stale, secret = office
     publish(organisation, quarter(2))

@@ -225,6 +225,25 @@ def test_other_bad_input_is_written_on_its_field(editor_client):
     assert item.status == "open"
 
 
+def test_an_hmicfrs_report_keeps_the_pcc_s_statutory_response(editor_client):
+    report = make_report(published_on=datetime.date(2016, 10, 1))
+    response = editor_client.post(
+        reverse("inspections:report_update", args=[report.pk]),
+        {
+            "source": "hmicfrs",
+            "inspection_type": "thematic",
+            "title": report.title,
+            "published_on": "2016-10-01",
+            "concerns": "force",
+            "loaded_version": report.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "HMICFRS reports need the PCC&#x27;s response within 56 days" in response.content.decode()
+    report.refresh_from_db()
+    assert report.response_required
+
+
 def test_a_stale_edit_is_refused_with_who_changed_it(editor_client):
     item = make_recommendation()
     url = reverse("inspections:update", args=[item.pk])

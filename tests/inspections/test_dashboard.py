@@ -181,6 +181,18 @@ def test_a_response_recorded_after_the_quarter_lifts_the_block_on_publishing_it(
     assert "PEEL: police effectiveness" in section and '"state": "late"' in section
 
 
+def test_responses_not_yet_due_are_listed_with_their_due_dates(office, editor_client):
+    organisation = office[0]
+    make_report(organisation, title="Custody: a joint inspection", published_on=datetime.date(2016, 11, 20))
+    period = quarter(3)
+    live = editor_client.get(reverse("dashboard"), {"organisation": organisation.slug, "period": period.slug})
+    publication = publish(organisation, period)
+    for page in (live.content.decode(), Client().get(publication.get_absolute_url()).content.decode()):
+        assert "PCC responses not yet due" in page
+        table = page.split("PCC responses not yet due", 1)[1].split("</table>", 1)[0]
+        assert "Custody: a joint inspection" in table and "15 January 2017" in table
+
+
 def test_what_changed_lists_items_that_moved_opened_or_closed(office):
     organisation, report, done, slipping, stale, secret = office
     publish(organisation, quarter(2))

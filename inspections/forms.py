@@ -136,6 +136,16 @@ class PeelGradeForm(VersionedModelForm):
             raise ValidationError(f"This report already grades {area}: edit that grade")
         return area
 
+    def clean(self):
+        cleaned = super().clean()
+        report = self.instance.report
+        if report.source != Source.HMICFRS:
+            self.add_error(
+                None,
+                f"Only HMICFRS gives PEEL grades: this report is from {report.get_source_display().lower()}",
+            )
+        return cleaned
+
     def clean_grade(self):
         grade = self.cleaned_data["grade"]
         year = self.instance.report.published_on.year
@@ -285,6 +295,19 @@ class TargetDateRevisionForm(VersionedModelForm):
             )
         not_before_publication(self, "new_date", recommendation.report, "The new target date")
         not_after_today(self, "dated", "The date agreed")
+        not_before_publication(self, "dated", recommendation.report, "The date agreed")
+        dated = cleaned.get("dated")
+        latest = (
+            recommendation.revisions.exclude(pk=self.instance.pk)
+            .order_by("-dated")
+            .values_list("dated", flat=True)
+        ).first()
+        if dated and latest and dated < latest:
+            # The timeline reads revisions in date order: each follows the last agreed.
+            self.add_error(
+                "dated",
+                f"The last revision was agreed on {latest:%-d %B %Y}: this one cannot be agreed before it",
+            )
         new = cleaned.get("new_date")
         if new and new == recommendation.target_date:
             self.add_error("new_date", f"The target date is already {new:%-d %B %Y}: give the new date")
@@ -321,6 +344,13 @@ class RecommendationUpdateForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        recommendation = self.instance.recommendation
+        if recommendation.status in (Status.CLOSED, Status.SUPERSEDED):
+            self.add_error(
+                None,
+                f"This item is {recommendation.get_status_display().lower()}: "
+                "reopen it before recording an update",
+            )
         not_after_today(self, "dated", "An update")
-        not_before_publication(self, "dated", self.instance.recommendation.report, "An update")
+        not_before_publication(self, "dated", recommendation.report, "An update")
         return cleaned

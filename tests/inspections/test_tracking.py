@@ -172,6 +172,44 @@ def test_a_grade_outside_the_scale_of_its_year_is_refused(editor_client):
     assert response.status_code == 302 and PeelGrade.objects.get().grade == "adequate"
 
 
+def test_grades_only_on_hmicfrs_reports_and_updates_only_on_open_items(editor_client):
+    audit = make_report(source="internal_audit", inspection_type="")
+    response = editor_client.post(
+        reverse("inspections:grade_create", args=[audit.pk]), {"area": "Efficiency", "grade": "good"}
+    )
+    assert response.status_code == 200
+    assert "Only HMICFRS gives PEEL grades" in response.content.decode()
+    assert not PeelGrade.objects.exists()
+    closed = make_recommendation(
+        status="closed",
+        closed_on=datetime.date(2016, 11, 1),
+        closing_evidence="Done",
+        closure_agreed_by="Board",
+    )
+    gone = make_recommendation(closed.report, status="superseded", superseded_by=make_report())
+    for item in (closed, gone):
+        response = editor_client.post(
+            reverse("inspections:update_create", args=[item.pk]),
+            {"dated": "2016-12-01", "text": "More work"},
+        )
+        assert response.status_code == 200
+        assert "reopen it before recording an update" in response.content.decode()
+    assert not RecommendationUpdate.objects.exists()
+
+
+def test_a_revision_is_not_agreed_before_the_last_one_or_the_report(editor_client):
+    item = make_recommendation(report=make_report(published_on=datetime.date(2016, 9, 22)))
+    make_revision(item, new_date=datetime.date(2017, 3, 31), dated=datetime.date(2016, 12, 12))
+    url = reverse("inspections:revision_create", args=[item.pk])
+    data = {"new_date": "2017-06-30", "reason": "Moved", "agreed_by": "Board"}
+    response = editor_client.post(url, data | {"dated": "2016-12-01"})
+    assert response.status_code == 200
+    assert "The last revision was agreed on 12 December 2016" in response.content.decode()
+    response = editor_client.post(url, data | {"dated": "2016-09-01"})
+    assert "The date agreed cannot be before the report was published" in response.content.decode()
+    assert TargetDateRevision.objects.count() == 1
+
+
 def test_an_update_dated_in_the_future_is_refused(editor_client):
     item = make_recommendation()
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)

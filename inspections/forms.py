@@ -285,6 +285,16 @@ class TargetDateRevisionForm(VersionedModelForm):
         if not self.is_bound and self.instance.pk is None and self.initial.get("dated") is None:
             # The model's empty value is in `initial` already: today is what an editor means.
             self.initial["dated"] = timezone.localdate()
+        # A revision changes the recommendation too: remember the version of it the editor
+        # read, so that a revision of a target someone has since moved is refused.
+        self.fields["recommendation_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        self.initial["recommendation_version"] = self.instance.recommendation.version
+
+    def clean_recommendation_version(self):
+        value = self.cleaned_data.get("recommendation_version")
+        if value is None:
+            raise ValidationError("This form is out of date: reload the page and try again.")
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -150,7 +150,13 @@ def test_a_target_date_before_the_report_was_published_is_refused(editor_client)
     item = make_recommendation(report)
     response = editor_client.post(
         reverse("inspections:revision_create", args=[item.pk]),
-        {"new_date": "2016-08-01", "reason": "Moved", "dated": "2016-12-01", "agreed_by": "Board"},
+        {
+            "new_date": "2016-08-01",
+            "reason": "Moved",
+            "dated": "2016-12-01",
+            "agreed_by": "Board",
+            "recommendation_version": item.version,
+        },
     )
     assert "The new target date cannot be before the report was published" in response.content.decode()
     assert not TargetDateRevision.objects.exists() and Recommendation.objects.count() == 1
@@ -200,8 +206,14 @@ def test_grades_only_on_hmicfrs_reports_and_updates_only_on_open_items(editor_cl
 def test_a_revision_is_not_agreed_before_the_last_one_or_the_report(editor_client):
     item = make_recommendation(report=make_report(published_on=datetime.date(2016, 9, 22)))
     make_revision(item, new_date=datetime.date(2017, 3, 31), dated=datetime.date(2016, 12, 12))
+    item.refresh_from_db()
     url = reverse("inspections:revision_create", args=[item.pk])
-    data = {"new_date": "2017-06-30", "reason": "Moved", "agreed_by": "Board"}
+    data = {
+        "new_date": "2017-06-30",
+        "reason": "Moved",
+        "agreed_by": "Board",
+        "recommendation_version": item.version,
+    }
     response = editor_client.post(url, data | {"dated": "2016-12-01"})
     assert response.status_code == 200
     assert "The last revision was agreed on 12 December 2016" in response.content.decode()
@@ -298,6 +310,34 @@ def test_a_stale_edit_is_refused_with_who_changed_it(editor_client):
     assert editor_client.post(url, data | {"response_on": "2016-11-02"}).status_code == 409
 
 
+def test_a_revision_of_a_target_moved_since_the_form_was_opened_is_refused(editor_client):
+    item = make_recommendation(original_target_date=datetime.date(2016, 12, 31))
+    opened_at = item.version
+    # Someone else revises the target while the form is open.
+    make_revision(item, new_date=datetime.date(2017, 3, 31), dated=datetime.date(2016, 12, 12))
+    url = reverse("inspections:revision_create", args=[item.pk])
+    data = {
+        "new_date": "2017-06-30",
+        "reason": "Moved",
+        "dated": "2016-12-20",
+        "agreed_by": "Board",
+        "recommendation_version": opened_at,
+    }
+    response = editor_client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "its target date is now 31 March 2017" in page and "Your revision was not saved" in page
+    assert TargetDateRevision.objects.count() == 1
+    item.refresh_from_db()
+    assert item.target_date == datetime.date(2017, 3, 31)
+    # Resubmitted from the refreshed form, it saves.
+    response = editor_client.post(url, data | {"recommendation_version": item.version})
+    assert response.status_code == 302 and TargetDateRevision.objects.count() == 2
+    missing = {k: v for k, v in data.items() if k != "recommendation_version"}
+    response = editor_client.post(url, missing | {"dated": "2016-12-21", "new_date": "2017-09-30"})
+    assert response.status_code == 200 and "This form is out of date" in response.content.decode()
+
+
 def test_a_revised_target_date_shows_on_the_timeline_with_its_reason(editor_client):
     item = make_recommendation(ref="AFI 1", original_target_date=datetime.date(2016, 12, 31))
     organisation = item.report.organisation
@@ -308,6 +348,7 @@ def test_a_revised_target_date_shows_on_the_timeline_with_its_reason(editor_clie
             "reason": "Mobile form waits for the new devices",
             "dated": "2016-12-12",
             "agreed_by": "Strategic Stop and Search Group",
+            "recommendation_version": item.version,
         },
     )
     assert response.status_code == 302

@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
 from assurance.charts import trend_svg
 from assurance.models import Rag
@@ -105,7 +106,7 @@ def monthly_review(organisation, *, user, month: datetime.date) -> dict:
 
 def late_responses(organisation) -> list[Report]:
     """Reports whose statutory response is past its 56 days with none recorded (one query)."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     late = (ResponseState.LATE, ResponseState.LATE_EXPLAINED)
     outstanding = Report.objects.of(organisation).responses_outstanding(today).order_by("published_on")
     return [r for r in outstanding if r.response_state_on(today) in late]

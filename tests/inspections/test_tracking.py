@@ -5,6 +5,7 @@ stale edit refused; the pages' queries flat at two data sizes."""
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -416,6 +417,33 @@ def test_the_timeline_says_to_between_a_revision_s_dates(editor_client):
         reverse("inspections:timeline"), {"organisation": item.report.organisation.slug}
     ).content.decode()
     assert "31 Jan 2030 to 30 Jun 2030" in page and "→" not in page
+
+
+def test_the_tracker_heads_each_row_with_its_item(editor_client):
+    item = make_recommendation(ref="AFI 7")
+    page = tracker(editor_client, item.report.organisation)
+    link = f'<a class="govuk-link" href="{item.get_absolute_url()}">AFI 7 '
+    assert f'<th scope="row" class="govuk-table__header">{link}' in page
+
+
+def test_today_is_the_date_where_the_office_is(settings):
+    # Of two zones 26 hours apart, at least one is on a different date from the machine's clock.
+    zone = next(
+        z
+        for z in ("Etc/GMT-14", "Etc/GMT+12")
+        if datetime.datetime.now(zoneinfo.ZoneInfo(z)).date() != datetime.date.today()  # noqa: DTZ011
+    )
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        today = timezone.localdate()
+        machine = datetime.date.today()  # noqa: DTZ011
+        # Due on the earlier of the two days: overdue only on the later one.
+        item = make_recommendation(
+            original_target_date=min(today, machine),
+            report=make_report(published_on=datetime.date(2016, 1, 1)),
+        )
+        assert item.is_overdue == (today > machine)
+        report = make_report(published_on=min(today, machine) - datetime.timedelta(days=56))
+        assert (report.response_state == "late") == (today > machine)
 
 
 def test_the_tracker_filters_in_the_database(editor_client):

@@ -24,7 +24,7 @@ from inspections.models import (
     TargetDateRevision,
     grades_of_year,
 )
-from risks.models import Risk
+from risks.models import Risk, RiskRegister
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -221,7 +221,10 @@ class RecommendationForm(RagFormMixin, VersionedModelForm):
         commitments.label_from_instance = lambda c: c.label
         commitments.widget.attrs["size"] = 10
         risks = self.fields["risks"]
-        risks.queryset = Risk.objects.filter(register__owner=organisation).select_related("register")
+        # The office's own registers and the joint ones it shares (a subquery: each risk once).
+        risks.queryset = Risk.objects.filter(
+            register__in=RiskRegister.objects.for_organisation(organisation)
+        ).select_related("register")
         risks.label_from_instance = lambda r: f"{r.register.name} {r.ref}: {r.title}"[:120]
         risks.widget.attrs["size"] = 8
         if self.instance.pk is not None and self.instance.revisions.exists():

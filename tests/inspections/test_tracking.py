@@ -446,6 +446,26 @@ def test_today_is_the_date_where_the_office_is(settings):
         assert (report.response_state == "late") == (today > machine)
 
 
+def test_an_item_links_to_risks_of_registers_shared_with_the_office(editor_client):
+    from tests.risks.factories import make_register, make_risk
+
+    report = make_report()
+    office = report.organisation
+    own = make_risk(make_register(office), title="Own register risk")
+    joint = make_register(make_organisation(kind="force"))
+    joint.organisations.add(office, make_organisation(kind="opcc"))
+    shared = make_risk(joint, title="Joint register risk")
+    make_risk(make_register(make_organisation(kind="opcc")), title="Another office's risk")
+    page = editor_client.get(reverse("inspections:create", args=[report.pk])).content.decode()
+    assert "Own register risk" in page and "Another office&#x27;s risk" not in page
+    assert page.count("Joint register risk") == 1
+    response = editor_client.post(
+        reverse("inspections:create", args=[report.pk]), item_data(risks=[shared.pk])
+    )
+    assert response.status_code == 302
+    assert list(Recommendation.objects.get().risks.all()) == [shared] and own.pk != shared.pk
+
+
 def test_the_tracker_filters_in_the_database(editor_client):
     report = make_report(source="hmicfrs")
     organisation = report.organisation

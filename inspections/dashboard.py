@@ -81,19 +81,23 @@ def _row(item: Recommendation, day: datetime.date) -> dict:
     }
 
 
-def _response(report: Report, day: datetime.date) -> dict:
+def _response(report: Report, day: datetime.date, include_restricted: bool) -> dict:
     state = report.response_state_on(day)
+    # The PCC's response, its date and any explanation of its lateness are published on the
+    # PCC's terms: a publication carries them only once the response is marked public.
+    shown = include_restricted or report.response_public
     return {
         "id": report.pk,
         "title": report.title,
         "published_on": report.published_on.isoformat(),
         "due": report.response_due.isoformat(),
         "response_on": report.response_on.isoformat()
-        if report.response_on and report.response_on <= day
+        if shown and report.response_on and report.response_on <= day
         else "",
+        "response_withheld": not shown,
         "state": str(state),
         "state_label": ResponseState(state).label,
-        "explanation": report.late_explanation if state == ResponseState.LATE_EXPLAINED else "",
+        "explanation": report.late_explanation if shown and state == ResponseState.LATE_EXPLAINED else "",
         "url": reverse("inspections:response", args=[report.pk]),
     }
 
@@ -124,7 +128,7 @@ def snapshot(scope: Scope) -> dict:
     still_open = [r for r in rows if r["status"] in OPEN_STATUSES]
     statuses = Counter(r["status"] for r in rows)
     rags = Counter(r["rag"] for r in still_open)
-    responses = [_response(r, day) for r in reports if r.response_required]
+    responses = [_response(r, day, scope.include_restricted) for r in reports if r.response_required]
     return {
         "period": period.label,
         "as_at": day.isoformat(),
@@ -163,12 +167,19 @@ def snapshot(scope: Scope) -> dict:
 
 
 def checks(scope: Scope) -> list[Finding]:
-    """Before publishing: a statutory response past its 56 days with none recorded and no
-    explanation (an error); overdue items with no update in the quarter (a warning)."""
+    """Before publishing: a statutory response past its 56 days by the quarter's end with none
+    recorded yet and no explanation (an error); overdue items with no update in the quarter (a warning)."""
     data = snapshot(scope)
     findings = []
+    # A response recorded since the quarter's end lifts the block: the section still says it was
+    # late at the quarter's end, which is what publishing the quarter needs to be true.
+    responded = set(
+        Report.objects.of(scope.organisation)
+        .filter(response_required=True, response_on__gt=scope.status_date)
+        .values_list("pk", flat=True)
+    )
     for response in data["responses_flagged"]:
-        if response["state"] == ResponseState.LATE:
+        if response["state"] == ResponseState.LATE and response["id"] not in responded:
             findings.append(
                 Finding(
                     "error",

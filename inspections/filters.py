@@ -1,9 +1,8 @@
 """Filters of the recommendation tracker and the list of reports."""
 
-import datetime
-
 import django_filters
 from django import forms
+from django.utils import timezone
 
 from assurance.filters import FilterSet, TextSearchFilter
 from assurance.models import Rag, ReportingPeriod
@@ -65,7 +64,7 @@ class RecommendationFilter(FilterSet):
         )
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.overdue(datetime.date.today()) if value == "yes" else queryset
+        return queryset.overdue(timezone.localdate()) if value == "yes" else queryset
 
     def filter_target_quarter(self, queryset, name, value):
         period = self.quarters.get(value)

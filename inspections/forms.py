@@ -24,7 +24,7 @@ from inspections.models import (
     TargetDateRevision,
     grades_of_year,
 )
-from risks.models import Risk
+from risks.models import Risk, RiskRegister
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,6 +72,13 @@ class ReportForm(VersionedModelForm):
             self.add_error("inspection_type", "Only HMICFRS reports have an inspection type: leave it empty")
         if source == Source.HMICFRS and not kind:
             self.add_error("inspection_type", "Choose the type of HMICFRS inspection")
+        if source == Source.HMICFRS and not cleaned.get("response_required"):
+            # Section 55 is not optional: unticking it would lift the late response's block on publishing.
+            self.add_error(
+                "response_required",
+                "HMICFRS reports need the PCC's response within 56 days "
+                "(Police Act 1996, section 55): keep this ticked",
+            )
         if cleaned.get("concerns") == Concerns.OTHER and not (cleaned.get("concerns_other") or "").strip():
             self.add_error("concerns_other", "Say which other bodies the report concerns, e.g. Home Office")
         not_after_today(self, "published_on", "The date published")
@@ -128,6 +135,16 @@ class PeelGradeForm(VersionedModelForm):
         if taken.exists():
             raise ValidationError(f"This report already grades {area}: edit that grade")
         return area
+
+    def clean(self):
+        cleaned = super().clean()
+        report = self.instance.report
+        if report.source != Source.HMICFRS:
+            self.add_error(
+                None,
+                f"Only HMICFRS gives PEEL grades: this report is from {report.get_source_display().lower()}",
+            )
+        return cleaned
 
     def clean_grade(self):
         grade = self.cleaned_data["grade"]
@@ -204,7 +221,10 @@ class RecommendationForm(RagFormMixin, VersionedModelForm):
         commitments.label_from_instance = lambda c: c.label
         commitments.widget.attrs["size"] = 10
         risks = self.fields["risks"]
-        risks.queryset = Risk.objects.filter(register__owner=organisation).select_related("register")
+        # The office's own registers and the joint ones it shares (a subquery: each risk once).
+        risks.queryset = Risk.objects.filter(
+            register__in=RiskRegister.objects.for_organisation(organisation)
+        ).select_related("register")
         risks.label_from_instance = lambda r: f"{r.register.name} {r.ref}: {r.title}"[:120]
         risks.widget.attrs["size"] = 8
         if self.instance.pk is not None and self.instance.revisions.exists():
@@ -268,6 +288,16 @@ class TargetDateRevisionForm(VersionedModelForm):
         if not self.is_bound and self.instance.pk is None and self.initial.get("dated") is None:
             # The model's empty value is in `initial` already: today is what an editor means.
             self.initial["dated"] = timezone.localdate()
+        # A revision changes the recommendation too: remember the version of it the editor
+        # read, so that a revision of a target someone has since moved is refused.
+        self.fields["recommendation_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        self.initial["recommendation_version"] = self.instance.recommendation.version
+
+    def clean_recommendation_version(self):
+        value = self.cleaned_data.get("recommendation_version")
+        if value is None:
+            raise ValidationError("This form is out of date: reload the page and try again.")
+        return value
 
     def clean(self):
         cleaned = super().clean()
@@ -278,6 +308,19 @@ class TargetDateRevisionForm(VersionedModelForm):
             )
         not_before_publication(self, "new_date", recommendation.report, "The new target date")
         not_after_today(self, "dated", "The date agreed")
+        not_before_publication(self, "dated", recommendation.report, "The date agreed")
+        dated = cleaned.get("dated")
+        latest = (
+            recommendation.revisions.exclude(pk=self.instance.pk)
+            .order_by("-dated")
+            .values_list("dated", flat=True)
+        ).first()
+        if dated and latest and dated < latest:
+            # The timeline reads revisions in date order: each follows the last agreed.
+            self.add_error(
+                "dated",
+                f"The last revision was agreed on {latest:%-d %B %Y}: this one cannot be agreed before it",
+            )
         new = cleaned.get("new_date")
         if new and new == recommendation.target_date:
             self.add_error("new_date", f"The target date is already {new:%-d %B %Y}: give the new date")
@@ -314,6 +357,13 @@ class RecommendationUpdateForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        recommendation = self.instance.recommendation
+        if recommendation.status in (Status.CLOSED, Status.SUPERSEDED):
+            self.add_error(
+                None,
+                f"This item is {recommendation.get_status_display().lower()}: "
+                "reopen it before recording an update",
+            )
         not_after_today(self, "dated", "An update")
-        not_before_publication(self, "dated", self.instance.recommendation.report, "An update")
+        not_before_publication(self, "dated", recommendation.report, "An update")
         return cleaned

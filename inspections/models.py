@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from assurance.models import (
@@ -200,7 +201,7 @@ class Report(AuditedModel):
 
     @property
     def response_state(self) -> str:
-        return self.response_state_on(datetime.date.today())
+        return self.response_state_on(timezone.localdate())
 
     @property
     def response_state_label(self) -> str:
@@ -459,7 +460,7 @@ class Recommendation(RagRatedModel, VisibilityModel, AuditedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.overdue_on(datetime.date.today())
+        return self.overdue_on(timezone.localdate())
 
     @property
     def target_quarter(self) -> str:

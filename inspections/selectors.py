@@ -5,7 +5,8 @@ import calendar
 import datetime
 from collections import Counter
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from assurance.charts import trend_svg
 from assurance.models import Rag
@@ -20,6 +21,7 @@ from inspections.models import (
     RecommendationUpdate,
     Report,
     ResponseState,
+    Source,
     Status,
     TargetDateRevision,
 )
@@ -104,7 +106,7 @@ def monthly_review(organisation, *, user, month: datetime.date) -> dict:
 
 def late_responses(organisation) -> list[Report]:
     """Reports whose statutory response is past its 56 days with none recorded (one query)."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     late = (ResponseState.LATE, ResponseState.LATE_EXPLAINED)
     outstanding = Report.objects.of(organisation).responses_outstanding(today).order_by("published_on")
     return [r for r in outstanding if r.response_state_on(today) in late]
@@ -183,9 +185,14 @@ def recommendations_on_risk(risk, *, user) -> QuerySet[Recommendation]:
 
 
 def public_reports(organisation) -> list[Report]:
-    """Reports for the public page, newest first (one query); the page shows a response
-    only where it is marked public."""
-    return list(Report.objects.of(organisation).order_by("-published_on", "title"))
+    """Reports for the public page, newest first (one query): those HMICFRS published, and
+    others (internal audit among them) only once their response is marked public; the page
+    shows a response only where it is marked public."""
+    return list(
+        Report.objects.of(organisation)
+        .filter(Q(source=Source.HMICFRS) | Q(response_public=True))
+        .order_by("-published_on", "title")
+    )
 
 
 def prefetch_links():

@@ -22,19 +22,24 @@ def recommendation_save(
 
 
 @transaction.atomic
-def recommendation_target_revise(*, revision: TargetDateRevision, by) -> TargetDateRevision:
+def recommendation_target_revise(
+    *, revision: TargetDateRevision, by, loaded_version: int | None = None
+) -> TargetDateRevision:
     """Move a recommendation's target date: the revision keeps the date it moved from and
-    why; the recommendation takes the new date, with the reason in its history."""
+    why; the recommendation takes the new date, with the reason in its history.
+    `loaded_version` is the recommendation's version the editor read (StaleEdit if it has
+    moved since); None writes over the current one, as the demo data does."""
     recommendation = Recommendation.objects.select_for_update().get(pk=revision.recommendation_id)
     revision.previous_date = recommendation.target_date
-    record_create(instance=revision, by=by)
     recommendation.target_date = revision.new_date
+    # The recommendation first: a stale one is refused before the revision is written.
     record_update(
         instance=recommendation,
-        loaded_version=recommendation.version,
+        loaded_version=recommendation.version if loaded_version is None else loaded_version,
         by=by,
         reason=(
             f"Target date revised to {revision.new_date:%-d %B %Y} ({revision.agreed_by}): {revision.reason}"
         ),
     )
+    record_create(instance=revision, by=by)
     return revision

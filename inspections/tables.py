@@ -2,7 +2,7 @@
 reports (rows name their report and are matched by report and ref), and exported as the
 tracker lists them (assurance.tables does the work)."""
 
-import datetime
+from django.utils import timezone
 
 from assurance.models import Rag, Visibility
 from assurance.tables import (
@@ -78,12 +78,13 @@ RECOMMENDATIONS = TableSpec(
         ),
         VERSION_COLUMN,
         Column("source", role="export_only", value=lambda r: r.report.get_source_display()),
-        Column("target_date", role="export_only"),
+        # Not "target_date": that is an alias of the original target date a file imports.
+        Column("current_target_date", field="target_date", role="export_only"),
         Column("last_updated", role="export_only", value=lambda r: _latest(r, "last_updated")),
         Column(
             "overdue",
             role="export_only",
-            value=lambda r: "Yes" if r.overdue_on(datetime.date.today()) else "No",
+            value=lambda r: "Yes" if r.overdue_on(timezone.localdate()) else "No",
         ),
     ),
 )

@@ -22,7 +22,7 @@ from assurance.views import (
     TableImportView,
     table_template,
 )
-from assurance.writes import Links
+from assurance.writes import Links, StaleEdit
 from inspections import selectors, services, tables
 from inspections.filters import RecommendationFilter, ReportFilter
 from inspections.forms import (
@@ -105,14 +105,23 @@ def timeline(request):
     )
 
 
+# The years a monthly review can be asked for: those of policing's records.
+MONTH_YEARS = (1990, 2100)
+
+
 def _month(request) -> tuple[datetime.date | None, str]:
     text = request.GET.get("month", "").strip()
     if not text:
         return timezone.localdate().replace(day=1), ""
+    problem = f"Give the month as year and month, such as 2016-12; ‘{text[:20]}’ is not one"
     try:
-        return datetime.datetime.strptime(text, "%Y-%m").date(), ""  # noqa: DTZ007 - a month, not a moment
+        month = datetime.datetime.strptime(text, "%Y-%m").date()  # noqa: DTZ007 - a month, not a moment
     except ValueError:
-        return None, f"Give the month as year and month, such as 2016-12; ‘{text[:20]}’ is not one"
+        return None, problem
+    if not MONTH_YEARS[0] <= month.year <= MONTH_YEARS[1]:
+        # The page links to the months either side, which must be dates too.
+        return None, f"{problem} between {MONTH_YEARS[0]} and {MONTH_YEARS[1]}"
+    return month, ""
 
 
 @require_GET
@@ -313,7 +322,28 @@ class TargetDateRevisionFormView(RecommendationChildFormView):
         return TargetDateRevision(recommendation=self.parent_recommendation())
 
     def save_record(self, form, *, links: Links):
-        return services.recommendation_target_revise(revision=form.instance, by=self.request.user)
+        return services.recommendation_target_revise(
+            revision=form.instance,
+            by=self.request.user,
+            loaded_version=form.cleaned_data["recommendation_version"],
+        )
+
+    def stale(self, form, stale: StaleEdit):
+        """The recommendation moved since the form was opened: show it again, unsaved, with
+        the target as it is now (409)."""
+        recommendation = Recommendation.objects.select_related("report__organisation").get(
+            pk=form.instance.recommendation_id
+        )
+        form.instance.recommendation = recommendation
+        form.add_error(
+            None,
+            f"Someone changed {recommendation.ref} after you opened this form: its target date is now "
+            f"{recommendation.target_date:%-d %B %Y}. "
+            "Your revision was not saved: check it, then revise again.",
+        )
+        form.data = form.data.copy()
+        form.data["recommendation_version"] = recommendation.version
+        return render(self.request, self.template_name, self.get_context_data(form=form), status=409)
 
 
 @require_GET

@@ -148,7 +148,8 @@ def test_a_late_response_is_flagged_and_blocks_publishing_until_recorded_or_expl
     assert not [f for f in checks(Scope(organisation, period)) if f.level == "error"]
     publication = publish(organisation, period)
     section = json.dumps(publication.snapshot)
-    assert "Awaiting the force" in section and "late_explained" in section
+    # The explanation waits for the response to be marked public; the state does not.
+    assert "Awaiting the force" not in section and "late_explained" in section
 
     # Recorded later, the next quarter shows it made late.
     late.refresh_from_db()
@@ -162,6 +163,34 @@ def test_a_late_response_is_flagged_and_blocks_publishing_until_recorded_or_expl
     )
     flagged = snapshot(Scope(organisation, quarter(4)))["responses_flagged"]
     assert [r["state"] for r in flagged] == ["made_late"]
+
+
+def test_a_response_recorded_after_the_quarter_lifts_the_block_on_publishing_it(office):
+    organisation = office[0]
+    make_report(
+        organisation,
+        title="PEEL: police effectiveness",
+        published_on=datetime.date(2016, 10, 1),
+        response_on=datetime.date(2017, 1, 10),
+    )
+    period = quarter(3)
+    assert not [f for f in checks(Scope(organisation, period)) if f.level == "error"]
+    publication = publish(organisation, period)
+    # The quarter's section still says the response was late at its end.
+    section = json.dumps(publication.snapshot)
+    assert "PEEL: police effectiveness" in section and '"state": "late"' in section
+
+
+def test_responses_not_yet_due_are_listed_with_their_due_dates(office, editor_client):
+    organisation = office[0]
+    make_report(organisation, title="Custody: a joint inspection", published_on=datetime.date(2016, 11, 20))
+    period = quarter(3)
+    live = editor_client.get(reverse("dashboard"), {"organisation": organisation.slug, "period": period.slug})
+    publication = publish(organisation, period)
+    for page in (live.content.decode(), Client().get(publication.get_absolute_url()).content.decode()):
+        assert "PCC responses not yet due" in page
+        table = page.split("PCC responses not yet due", 1)[1].split("</table>", 1)[0]
+        assert "Custody: a joint inspection" in table and "15 January 2017" in table
 
 
 def test_what_changed_lists_items_that_moved_opened_or_closed(office):
@@ -203,6 +232,28 @@ def test_restricted_items_never_reach_a_published_page_or_the_paper(office, edit
         assert reader.get(office[5].get_absolute_url()).status_code in (302, 403)
 
 
+@requires_pdftotext
+def test_a_response_not_marked_public_is_not_published_with_its_date_or_explanation(office, editor_client):
+    organisation = office[0]
+    make_report(
+        organisation,
+        title="PEEL: police effectiveness",
+        published_on=datetime.date(2016, 10, 1),
+        late_explanation=f"{PLANTED} awaiting the board",
+        response_public=False,
+    )
+    period = quarter(3)
+    live = editor_client.get(reverse("dashboard"), {"organisation": organisation.slug, "period": period.slug})
+    assert PLANTED in live.content.decode()
+    publication = publish(organisation, period)
+    assert PLANTED not in json.dumps(publication.snapshot)
+    page = Client().get(publication.get_absolute_url()).content.decode()
+    assert "PEEL: police effectiveness" in page and "response not yet published" in page
+    assert PLANTED not in page
+    text = pdf_text(Client().get(publication.get_pdf_url()).getvalue())
+    assert "PEEL: police effectiveness" in text and PLANTED not in text
+
+
 def test_the_public_page_lists_reports_and_public_responses_only(office):
     organisation, report, done, slipping, stale, secret = office
     make_report(
@@ -221,6 +272,29 @@ def test_the_public_page_lists_reports_and_public_responses_only(office):
     assert "Responded 30 January 2018" not in text and "Not yet published" in text
     # Nothing of the items, let alone the restricted one.
     assert PLANTED not in text and "Improve the recording of grounds" not in text
+
+
+def test_the_public_page_leaves_out_other_reports_until_their_response_is_public(office):
+    organisation = office[0]
+    make_report(
+        organisation,
+        title="Internal audit: seized property handling",
+        source="internal_audit",
+        inspection_type="",
+        response_required=False,
+    )
+    make_report(
+        organisation,
+        title="External audit: value for money",
+        source="external_audit",
+        inspection_type="",
+        response_on=datetime.date(2016, 11, 1),
+        response_public=True,
+    )
+    text = Client().get(reverse("inspections:public"), {"organisation": organisation.slug}).content.decode()
+    assert "Best use of stop and search: re-inspection" in text
+    assert "External audit: value for money" in text
+    assert "Internal audit: seized property handling" not in text
 
 
 def test_panels_show_linked_recommendations_on_commitment_and_risk_pages(office, editor_client):

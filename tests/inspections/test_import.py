@@ -120,6 +120,20 @@ def test_an_unknown_report_or_kind_is_named_on_its_row_and_nothing_is_written(ed
     assert not Recommendation.objects.exists()
 
 
+def test_a_file_headed_target_date_imports_it_as_the_original_target(editor_client, report):
+    header = ",".join(HEADER).replace("original_target_date", "Target date")
+    content = (
+        f"{header}\n{TITLE},R1,Recommendation,Publish every outcome,ACC (Local Policing),31/12/2016,Open,\n"
+    )
+    response = upload(editor_client, report.organisation, content)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert str(Recommendation.objects.get().original_target_date) == "2016-12-31"
+    exported = editor_client.get(
+        reverse("inspections:export", args=["csv"]), {"organisation": report.organisation.slug}
+    )
+    assert "current_target_date" in exported.content.decode("utf-8-sig").splitlines()[0]
+
+
 def test_the_tracker_downloads_as_filtered(editor_client, report):
     organisation = report.organisation
     make_recommendation(report, ref="R1", text="Publish every outcome")

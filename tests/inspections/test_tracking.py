@@ -5,6 +5,7 @@ stale edit refused; the pages' queries flat at two data sizes."""
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -150,7 +151,13 @@ def test_a_target_date_before_the_report_was_published_is_refused(editor_client)
     item = make_recommendation(report)
     response = editor_client.post(
         reverse("inspections:revision_create", args=[item.pk]),
-        {"new_date": "2016-08-01", "reason": "Moved", "dated": "2016-12-01", "agreed_by": "Board"},
+        {
+            "new_date": "2016-08-01",
+            "reason": "Moved",
+            "dated": "2016-12-01",
+            "agreed_by": "Board",
+            "recommendation_version": item.version,
+        },
     )
     assert "The new target date cannot be before the report was published" in response.content.decode()
     assert not TargetDateRevision.objects.exists() and Recommendation.objects.count() == 1
@@ -170,6 +177,50 @@ def test_a_grade_outside_the_scale_of_its_year_is_refused(editor_client):
         {"area": "Investigating crime", "grade": "adequate"},
     )
     assert response.status_code == 302 and PeelGrade.objects.get().grade == "adequate"
+
+
+def test_grades_only_on_hmicfrs_reports_and_updates_only_on_open_items(editor_client):
+    audit = make_report(source="internal_audit", inspection_type="")
+    response = editor_client.post(
+        reverse("inspections:grade_create", args=[audit.pk]), {"area": "Efficiency", "grade": "good"}
+    )
+    assert response.status_code == 200
+    assert "Only HMICFRS gives PEEL grades" in response.content.decode()
+    assert not PeelGrade.objects.exists()
+    closed = make_recommendation(
+        status="closed",
+        closed_on=datetime.date(2016, 11, 1),
+        closing_evidence="Done",
+        closure_agreed_by="Board",
+    )
+    gone = make_recommendation(closed.report, status="superseded", superseded_by=make_report())
+    for item in (closed, gone):
+        response = editor_client.post(
+            reverse("inspections:update_create", args=[item.pk]),
+            {"dated": "2016-12-01", "text": "More work"},
+        )
+        assert response.status_code == 200
+        assert "reopen it before recording an update" in response.content.decode()
+    assert not RecommendationUpdate.objects.exists()
+
+
+def test_a_revision_is_not_agreed_before_the_last_one_or_the_report(editor_client):
+    item = make_recommendation(report=make_report(published_on=datetime.date(2016, 9, 22)))
+    make_revision(item, new_date=datetime.date(2017, 3, 31), dated=datetime.date(2016, 12, 12))
+    item.refresh_from_db()
+    url = reverse("inspections:revision_create", args=[item.pk])
+    data = {
+        "new_date": "2017-06-30",
+        "reason": "Moved",
+        "agreed_by": "Board",
+        "recommendation_version": item.version,
+    }
+    response = editor_client.post(url, data | {"dated": "2016-12-01"})
+    assert response.status_code == 200
+    assert "The last revision was agreed on 12 December 2016" in response.content.decode()
+    response = editor_client.post(url, data | {"dated": "2016-09-01"})
+    assert "The date agreed cannot be before the report was published" in response.content.decode()
+    assert TargetDateRevision.objects.count() == 1
 
 
 def test_an_update_dated_in_the_future_is_refused(editor_client):
@@ -225,6 +276,25 @@ def test_other_bad_input_is_written_on_its_field(editor_client):
     assert item.status == "open"
 
 
+def test_an_hmicfrs_report_keeps_the_pcc_s_statutory_response(editor_client):
+    report = make_report(published_on=datetime.date(2016, 10, 1))
+    response = editor_client.post(
+        reverse("inspections:report_update", args=[report.pk]),
+        {
+            "source": "hmicfrs",
+            "inspection_type": "thematic",
+            "title": report.title,
+            "published_on": "2016-10-01",
+            "concerns": "force",
+            "loaded_version": report.version,
+        },
+    )
+    assert response.status_code == 200
+    assert "HMICFRS reports need the PCC&#x27;s response within 56 days" in response.content.decode()
+    report.refresh_from_db()
+    assert report.response_required
+
+
 def test_a_stale_edit_is_refused_with_who_changed_it(editor_client):
     item = make_recommendation()
     url = reverse("inspections:update", args=[item.pk])
@@ -241,6 +311,34 @@ def test_a_stale_edit_is_refused_with_who_changed_it(editor_client):
     assert editor_client.post(url, data | {"response_on": "2016-11-02"}).status_code == 409
 
 
+def test_a_revision_of_a_target_moved_since_the_form_was_opened_is_refused(editor_client):
+    item = make_recommendation(original_target_date=datetime.date(2016, 12, 31))
+    opened_at = item.version
+    # Someone else revises the target while the form is open.
+    make_revision(item, new_date=datetime.date(2017, 3, 31), dated=datetime.date(2016, 12, 12))
+    url = reverse("inspections:revision_create", args=[item.pk])
+    data = {
+        "new_date": "2017-06-30",
+        "reason": "Moved",
+        "dated": "2016-12-20",
+        "agreed_by": "Board",
+        "recommendation_version": opened_at,
+    }
+    response = editor_client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "its target date is now 31 March 2017" in page and "Your revision was not saved" in page
+    assert TargetDateRevision.objects.count() == 1
+    item.refresh_from_db()
+    assert item.target_date == datetime.date(2017, 3, 31)
+    # Resubmitted from the refreshed form, it saves.
+    response = editor_client.post(url, data | {"recommendation_version": item.version})
+    assert response.status_code == 302 and TargetDateRevision.objects.count() == 2
+    missing = {k: v for k, v in data.items() if k != "recommendation_version"}
+    response = editor_client.post(url, missing | {"dated": "2016-12-21", "new_date": "2017-09-30"})
+    assert response.status_code == 200 and "This form is out of date" in response.content.decode()
+
+
 def test_a_revised_target_date_shows_on_the_timeline_with_its_reason(editor_client):
     item = make_recommendation(ref="AFI 1", original_target_date=datetime.date(2016, 12, 31))
     organisation = item.report.organisation
@@ -251,6 +349,7 @@ def test_a_revised_target_date_shows_on_the_timeline_with_its_reason(editor_clie
             "reason": "Mobile form waits for the new devices",
             "dated": "2016-12-12",
             "agreed_by": "Strategic Stop and Search Group",
+            "recommendation_version": item.version,
         },
     )
     assert response.status_code == 302
@@ -306,8 +405,65 @@ def test_the_monthly_review_lists_due_overdue_awaiting_and_responses(editor_clie
     assert ">WAIT<" in awaiting
     assert report.title in responses
     assert ">DONE<" not in page
-    bad = editor_client.get(url, {"organisation": organisation.slug, "month": "December"})
-    assert bad.status_code == 400 and "Give the month as year and month" in bad.content.decode()
+    for month in ("December", "0001-01", "9999-12", "1989-12", "2101-01"):
+        bad = editor_client.get(url, {"organisation": organisation.slug, "month": month})
+        assert bad.status_code == 400 and "Give the month as year and month" in bad.content.decode()
+
+
+def test_the_timeline_says_to_between_a_revision_s_dates(editor_client):
+    item = make_recommendation(original_target_date=datetime.date(2030, 1, 31))
+    make_revision(item, new_date=datetime.date(2030, 6, 30))
+    page = editor_client.get(
+        reverse("inspections:timeline"), {"organisation": item.report.organisation.slug}
+    ).content.decode()
+    assert "31 Jan 2030 to 30 Jun 2030" in page and "→" not in page
+
+
+def test_the_tracker_heads_each_row_with_its_item(editor_client):
+    item = make_recommendation(ref="AFI 7")
+    page = tracker(editor_client, item.report.organisation)
+    link = f'<a class="govuk-link" href="{item.get_absolute_url()}">AFI 7 '
+    assert f'<th scope="row" class="govuk-table__header">{link}' in page
+
+
+def test_today_is_the_date_where_the_office_is(settings):
+    # Of two zones 26 hours apart, at least one is on a different date from the machine's clock.
+    zone = next(
+        z
+        for z in ("Etc/GMT-14", "Etc/GMT+12")
+        if datetime.datetime.now(zoneinfo.ZoneInfo(z)).date() != datetime.date.today()  # noqa: DTZ011
+    )
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        today = timezone.localdate()
+        machine = datetime.date.today()  # noqa: DTZ011
+        # Due on the earlier of the two days: overdue only on the later one.
+        item = make_recommendation(
+            original_target_date=min(today, machine),
+            report=make_report(published_on=datetime.date(2016, 1, 1)),
+        )
+        assert item.is_overdue == (today > machine)
+        report = make_report(published_on=min(today, machine) - datetime.timedelta(days=56))
+        assert (report.response_state == "late") == (today > machine)
+
+
+def test_an_item_links_to_risks_of_registers_shared_with_the_office(editor_client):
+    from tests.risks.factories import make_register, make_risk
+
+    report = make_report()
+    office = report.organisation
+    own = make_risk(make_register(office), title="Own register risk")
+    joint = make_register(make_organisation(kind="force"))
+    joint.organisations.add(office, make_organisation(kind="opcc"))
+    shared = make_risk(joint, title="Joint register risk")
+    make_risk(make_register(make_organisation(kind="opcc")), title="Another office's risk")
+    page = editor_client.get(reverse("inspections:create", args=[report.pk])).content.decode()
+    assert "Own register risk" in page and "Another office&#x27;s risk" not in page
+    assert page.count("Joint register risk") == 1
+    response = editor_client.post(
+        reverse("inspections:create", args=[report.pk]), item_data(risks=[shared.pk])
+    )
+    assert response.status_code == 302
+    assert list(Recommendation.objects.get().risks.all()) == [shared] and own.pk != shared.pk
 
 
 def test_the_tracker_filters_in_the_database(editor_client):

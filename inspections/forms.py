@@ -89,7 +89,35 @@ class ReportForm(VersionedModelForm):
                 "published_on",
                 f"The PCC's response is dated {responded:%-d %B %Y}: the report cannot be published after it",
             )
+        if self.instance.pk is not None:
+            self._keeps_what_the_report_holds(source, published)
         return cleaned
+
+    def _keeps_what_the_report_holds(self, source, published) -> None:
+        """An edit of the report may not break what its grades and items were checked against:
+        the grading scale of its year, HMICFRS as the source of grades, its date as the
+        earliest target."""
+        report = self.instance
+        grades = list(report.grades.all())
+        if grades and source and source != Source.HMICFRS:
+            self.add_error(
+                "source", "The report has PEEL grades, which only HMICFRS gives: remove them first"
+            )
+        if published is None:
+            return
+        on_scale = grades_of_year(published.year)
+        if any(g.grade not in on_scale for g in grades):
+            self.add_error(
+                "published_on",
+                f"The report's grades include ‘Adequate’, a grade PEEL gives only from {ADEQUATE_FROM_YEAR}",
+            )
+        earliest = report.recommendations.order_by("original_target_date").first()
+        if earliest is not None and earliest.original_target_date < published:
+            self.add_error(
+                "published_on",
+                f"{earliest.ref} has a target date of {earliest.original_target_date:%-d %B %Y}: "
+                "the report cannot be published after it",
+            )
 
 
 class ReportResponseForm(VersionedModelForm):

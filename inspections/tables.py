@@ -118,6 +118,22 @@ class RecommendationImport(CommitmentRefsColumn, OrganisationTableImport):
     def form_for(self, *, instance, data):
         return RecommendationForm(data=data, instance=instance)
 
+    def check(self, row: Row, error) -> None:
+        # The form keeps a revised item's original target as agreed; a file may not move it
+        # without a word.
+        item, original = row.instance, row.values.get("original_target_date")
+        if (
+            item.pk is not None
+            and item.revisions.all()
+            and original
+            and original != item.original_target_date
+        ):
+            error(
+                "original_target_date",
+                f"The target date of {item.ref} has been revised: its original, "
+                f"{item.original_target_date:%-d %B %Y}, is kept as agreed. Revise the target on its page",
+            )
+
     def save(self, writes) -> None:
         # As the form view's service does: the target follows the original until it is revised.
         for write in writes:

@@ -2,6 +2,7 @@
 and ref so that a re-import updates, any bad row named with nothing written, and the tracker
 downloaded as filtered in CSV and Excel."""
 
+import datetime
 import io
 
 import pytest
@@ -13,7 +14,12 @@ from openpyxl import load_workbook
 from inspections.models import Recommendation
 from tests.delivery_plans.factories import make_commitment, make_objective, make_plan
 from tests.factories import make_xlsx
-from tests.inspections.factories import make_recommendation, make_report, make_restricted_recommendation
+from tests.inspections.factories import (
+    make_recommendation,
+    make_report,
+    make_restricted_recommendation,
+    make_revision,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +175,20 @@ def test_an_exported_file_imports_back_unchanged_and_refuses_a_stale_row(editor_
     item.save()
     response = upload(editor_client, organisation, exported)
     assert response.status_code == 400 and "was changed after this file was made" in response.content.decode()
+
+
+def test_a_reimport_may_not_move_a_revised_items_original_target(editor_client, report):
+    item = make_recommendation(
+        report, ref="AFI 1", kind="afi", text="Record the grounds", owner_role="Head of Operations Support"
+    )
+    make_revision(item, new_date=datetime.date(2017, 6, 30))
+    item.refresh_from_db()
+    content = csv_of(
+        [TITLE, "AFI 1", "AFI", "Record the grounds", "Head of Operations Support", "31/1/2017", "", ""]
+    )
+    response = upload(editor_client, report.organisation, content)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The target date of AFI 1 has been revised" in page
+    unchanged = Recommendation.objects.get(pk=item.pk)
+    assert (unchanged.original_target_date, unchanged.version) == (item.original_target_date, item.version)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from inspections.models import PeelGrade, Recommendation, RecommendationUpdate, Report, TargetDateRevision
 from tests.factories import make_organisation, make_period
 from tests.inspections.factories import (
+    make_grade,
     make_recommendation,
     make_report,
     make_restricted_recommendation,
@@ -547,3 +548,33 @@ def test_pages_run_the_same_number_of_queries_at_two_sizes(editor_client, page):
     for n in range(3):
         make_recommendation(report, ref=f"X{n}")
     assert count(editor_client, urls[page]) == small
+
+
+def test_an_edit_of_a_report_keeps_its_grades_and_items_true(editor_client):
+    """Moving a report's date or source may not leave a grade off its year's scale, grades on
+    a report HMICFRS did not write, or a target before the report."""
+    report = make_report(inspection_type="peel", published_on=datetime.date(2022, 5, 1))
+    make_grade(report, area="Investigating crime", grade="adequate")
+    make_recommendation(report, ref="R1", original_target_date=datetime.date(2022, 9, 30))
+
+    def edit(**changes):
+        data = {
+            "source": "hmicfrs",
+            "inspection_type": "peel",
+            "title": report.title,
+            "published_on": "2022-05-01",
+            "concerns": "force",
+            "response_required": "on",
+            "loaded_version": report.version,
+        } | changes
+        return editor_client.post(reverse("inspections:report_update", args=[report.pk]), data)
+
+    page = edit(published_on="2019-05-01").content.decode()
+    assert "a grade PEEL gives only from 2021" in page
+    page = edit(published_on="2022-10-01").content.decode()
+    assert "R1 has a target date of 30 September 2022" in page
+    page = edit(source="internal_audit", inspection_type="", response_required="").content.decode()
+    assert "The report has PEEL grades, which only HMICFRS gives" in page
+    report.refresh_from_db()
+    assert (report.published_on, report.source) == (datetime.date(2022, 5, 1), "hmicfrs")
+    assert edit(title="PEEL 2021/22: West Mercia Police").status_code == 302

@@ -6,6 +6,7 @@ the report was published, a grade outside its year's scale, an update dated in t
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.utils import timezone
 
 from assurance.forms import RagFormMixin, VersionedModelForm
@@ -197,6 +198,22 @@ class MonitoringPhaseForm(VersionedModelForm):
         start, end = cleaned.get("started_on"), cleaned.get("ended_on")
         if start and end and end < start:
             self.add_error("ended_on", "The phase cannot end before it starts")
+        elif start:
+            # A force is in one monitoring phase at a time: phases follow one another.
+            others = MonitoringPhase.objects.filter(organisation=self.instance.organisation_id).exclude(
+                pk=self.instance.pk
+            )
+            overlapping = others.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+            if end is not None:
+                overlapping = overlapping.filter(started_on__lte=end)
+            clash = overlapping.order_by("started_on").first()
+            if clash is not None:
+                until = f"{clash.ended_on:%-d %B %Y}" if clash.ended_on else "now"
+                self.add_error(
+                    "started_on",
+                    f"The {clash.get_phase_display().lower()} phase from {clash.started_on:%-d %B %Y} "
+                    f"to {until} covers these dates: end it first, or choose dates after it",
+                )
         return cleaned
 
 

@@ -13,10 +13,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections.models import PeelGrade, Recommendation, RecommendationUpdate, Report, TargetDateRevision
+from inspections.models import (
+    MonitoringPhase,
+    PeelGrade,
+    Recommendation,
+    RecommendationUpdate,
+    Report,
+    TargetDateRevision,
+)
 from tests.factories import make_organisation, make_period
 from tests.inspections.factories import (
     make_grade,
+    make_phase,
     make_recommendation,
     make_report,
     make_restricted_recommendation,
@@ -578,3 +586,21 @@ def test_an_edit_of_a_report_keeps_its_grades_and_items_true(editor_client):
     report.refresh_from_db()
     assert (report.published_on, report.source) == (datetime.date(2022, 5, 1), "hmicfrs")
     assert edit(title="PEEL 2021/22: West Mercia Police").status_code == 302
+
+
+def test_monitoring_phases_follow_one_another(editor_client):
+    scan = make_phase(phase="scan", started_on=datetime.date(2019, 1, 1), ended_on=datetime.date(2019, 6, 30))
+    office = scan.organisation
+    url = reverse("inspections:phase_create") + f"?organisation={office.slug}"
+
+    def add(started_on, ended_on=""):
+        return editor_client.post(
+            url, {"phase": "engage", "started_on": started_on, "ended_on": ended_on, "notes": ""}
+        )
+
+    page = add("2019-03-01").content.decode()
+    assert "The scan phase from 1 January 2019 to 30 June 2019 covers these dates" in page
+    assert MonitoringPhase.objects.count() == 1
+    assert add("2019-07-01").status_code == 302
+    assert "covers these dates" in add("2020-01-01", "2020-02-01").content.decode()  # the engage phase lasts
+    assert MonitoringPhase.objects.count() == 2

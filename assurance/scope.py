@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -260,6 +260,15 @@ def choose_scope(
         },
     )
     return ScopeChoice(chosen_organisation, chosen_period, shown_form)
+
+
+def choose_organisation_or_404(request: HttpRequest, *, level: Access = Access.EDIT) -> ScopeChoice:
+    """The organisation a page about one office's records (its registers, its reports) is
+    asked for, among those the user's roles reach `level`; 404 when there is none to show."""
+    choice = choose_scope(request, period=None, level=level)
+    if choice.organisation is None:
+        raise Http404("No organisation")
+    return choice
 
 
 class ScopedViewMixin:

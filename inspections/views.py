@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from assurance.models import Organisation
 from assurance.permissions import Access, access, in_scope_or_404
-from assurance.scope import ScopedViewMixin, choose_scope
+from assurance.scope import ScopedViewMixin, choose_organisation_or_404
 from assurance.views import (
     ObjectDetailView,
     ObjectFormView,
@@ -43,13 +43,6 @@ from inspections.models import (
     ResponseState,
     TargetDateRevision,
 )
-
-
-def _scope_or_404(request, *, level: Access = Access.EDIT):
-    choice = choose_scope(request, period=None, level=level)
-    if choice.organisation is None:
-        raise Http404("No organisation")
-    return choice
 
 
 class TrackerView(ScopedViewMixin, ObjectListView):
@@ -91,7 +84,7 @@ class TrackerView(ScopedViewMixin, ObjectListView):
 @access(Access.EDIT)
 def timeline(request):
     """The closedown timeline: every open item by its target date, each with its slips."""
-    choice = _scope_or_404(request)
+    choice = choose_organisation_or_404(request)
     return render(
         request,
         "inspections/timeline.html",
@@ -128,7 +121,7 @@ def _month(request) -> tuple[datetime.date | None, str]:
 @access(Access.EDIT)
 def monthly_review(request):
     """The tracker as the office reviews it each month."""
-    choice = _scope_or_404(request)
+    choice = choose_organisation_or_404(request)
     month, problem = _month(request)
     context = {
         "organisation": choice.organisation,
@@ -191,7 +184,7 @@ class ReportFormView(ObjectFormView):
         return Report.objects.select_related("organisation")
 
     def get_initial_instance(self):
-        choice = _scope_or_404(self.request)
+        choice = choose_organisation_or_404(self.request)
         return Report(organisation=choice.organisation)
 
 
@@ -350,7 +343,7 @@ class TargetDateRevisionFormView(RecommendationChildFormView):
 @access(Access.EDIT)
 def grades(request):
     """An organisation's PEEL grades, each area over time, and its HMICFRS monitoring phases."""
-    choice = _scope_or_404(request)
+    choice = choose_organisation_or_404(request)
     context = {
         "organisation": choice.organisation,
         "scope_form": choice.form,
@@ -368,7 +361,7 @@ class MonitoringPhaseFormView(ObjectFormView):
         return MonitoringPhase.objects.select_related("organisation")
 
     def get_initial_instance(self):
-        return MonitoringPhase(organisation=_scope_or_404(self.request).organisation)
+        return MonitoringPhase(organisation=choose_organisation_or_404(self.request).organisation)
 
     def get_cancel_url(self, instance) -> str:
         return instance.get_absolute_url()
@@ -394,7 +387,7 @@ class RecommendationImportView(TableImportView):
     template_url_name = "inspections:import_template"
 
     def get_parent(self):
-        return ReportSet(_scope_or_404(self.request).organisation)
+        return ReportSet(choose_organisation_or_404(self.request).organisation)
 
     def make_import(self, kind: str):
         return tables.RecommendationImport(organisation=self.parent.organisation, by=self.request.user)
@@ -413,7 +406,7 @@ def import_template(request, kind: str, fmt: str):
 def public_reports(request):
     """Reports of external scrutiny and the PCC's responses, as offices publish them: a
     response is shown only once marked public; recommendations are not shown here."""
-    choice = _scope_or_404(request, level=Access.PUBLISHED)
+    choice = choose_organisation_or_404(request, level=Access.PUBLISHED)
     reports = selectors.public_reports(choice.organisation)
     return render(
         request,

@@ -15,7 +15,7 @@ from django.views.generic import ListView
 
 from assurance.models import Organisation
 from assurance.permissions import Access, access, can_see_restricted, in_scope_or_404
-from assurance.scope import ScopedViewMixin, choose_scope
+from assurance.scope import ScopedViewMixin, choose_organisation_or_404, choose_scope
 from assurance.views import (
     AccessMixin,
     ObjectDetailView,
@@ -272,10 +272,8 @@ class RiskActionFormView(RiskChildFormView):
 def matrix(request):
     """An organisation's risk matrix: its size, score bands and review frequencies. Saving
     re-rates every open risk of the registers it keeps."""
-    choice = choose_scope(request, period=None)
-    organisation: Organisation | None = choice.organisation
-    if organisation is None:
-        raise Http404("No organisation")
+    choice = choose_organisation_or_404(request)
+    organisation = choice.organisation
     current = RiskMatrix.objects.of(organisation)
     form = RiskMatrixForm(request.POST or None, instance=current)
     status = 200
@@ -334,10 +332,7 @@ class RiskImportView(TableImportView):
     template_url_name = "risks:import_template"
 
     def get_parent(self):
-        choice = choose_scope(self.request, period=None)
-        if choice.organisation is None:
-            raise Http404("No organisation")
-        return RegisterSet(choice.organisation)
+        return RegisterSet(choose_organisation_or_404(self.request).organisation)
 
     def make_import(self, kind: str):
         return tables.RiskImport(organisation=self.parent.organisation, by=self.request.user)

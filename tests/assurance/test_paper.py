@@ -426,3 +426,22 @@ def test_each_contents_entry_is_one_link_named_by_its_appendix(demo_paper):
         if a.Subtype == "/Link" and "/Dest" in a
     ]
     assert links == [(target, html.unescape(title)) for target, title in entries]
+
+
+@requires_pdftotext
+def test_the_demo_report_refers_to_appendices_the_paper_has_by_their_subject(demo_paper):
+    """The cover report names appendices by letter: each letter it names is in the contents,
+    for what the report says is there."""
+    contents = dict(re.findall(r"Appendix ([A-Z]): ([^.\n]+?) \.", one_line(demo_paper.text)))
+    report = " ".join(str(value) for value in demo_paper.snapshot["report"].values())
+    named = set(re.findall(r"Appendix ([A-Z])\b", report))
+    assert named and named <= set(contents), (named, contents)
+    # What each sentence says is at an appendix is what that appendix holds.
+    for said, holds in (
+        ("Both are set out", "Delivery plan"),
+        ("reason given in", "Delivery plan"),
+        ("holding-to-account meetings of the year", "meetings"),
+        ("in the glossary", "Glossary"),
+    ):
+        letter = re.search(re.escape(said) + r"[^.]*?Appendix ([A-Z])", report)
+        assert letter and holds in contents[letter.group(1)], (said, contents)

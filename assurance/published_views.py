@@ -2,21 +2,24 @@
 and an Atom feed per organisation. Everything here is served from the frozen snapshot, never
 from live records; a withdrawn version is gone for the panel and the public, and kept for staff."""
 
+import datetime
 import hashlib
 import json
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import caches
+from django.db import connections, router
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
+from django.utils.text import compress_string
 
-from assurance.models import Organisation, Paper, Publication
+from assurance.models import Organisation, Paper, Publication, ReportingPeriod, Withdrawal
 from assurance.paper import frozen_report
 from assurance.permissions import Access, access, can_see_restricted, organisations_for
 from assurance.tables import FORMATS, write_table
@@ -111,39 +114,153 @@ def publication_context(publication: Publication, *, preview: bool = False) -> d
 PUBLISHED_MAX_AGE = 60 * 60
 
 
-def served_like_a_file(request, publication: Publication, kind: str, make) -> HttpResponse:
-    """A published page (or its data) for a reader who is not signed in: made once, kept in the
-    "publications" cache, and served with an ETag, Last-Modified and a long Cache-Control.
+def _versions_sql(database) -> str:
+    def table(model) -> str:
+        return database.ops.quote_name(model._meta.db_table)
 
-    What it shows depends only on the frozen snapshot and on the period's other versions (a
-    later correction, a withdrawal): those are in the key, so a change makes a new entry.
-    `make()` returns (content, content type).
-    """
-    versions = list(
-        Publication.objects.filter(
-            organisation_id=publication.organisation_id, period_id=publication.period_id
-        )
-        .order_by("version")
-        .values_list("version", "published_at", "withdrawal__withdrawn_at")
+    # Only the models' own table names are put in; every value is a parameter.
+    return (  # nosec B608
+        f"SELECT p.id, p.version, p.published_at, w.withdrawn_at FROM {table(Publication)} p"  # noqa: S608
+        f" JOIN {table(Organisation)} o ON o.id = p.organisation_id"
+        f" JOIN {table(ReportingPeriod)} r ON r.id = p.period_id"
+        f" LEFT JOIN {table(Withdrawal)} w ON w.publication_id = p.id"
+        " WHERE o.slug = %s AND r.start_year = %s AND r.quarter = %s ORDER BY p.version"
     )
-    state = repr([(publication.pk, kind), versions])
+
+
+def period_versions(organisation_slug: str, start_year: int, quarter: int | None) -> list[tuple]:
+    """(pk, version, published at, withdrawn at) of every version of one organisation's
+    quarter, in order: all that a published page shows besides its own frozen snapshot.
+
+    Plain SQL, because this one query is all that serving a kept page costs: building it with
+    the ORM took longer than the rest of the response."""
+    database = connections[router.db_for_read(Publication)]
+    with database.cursor() as cursor:
+        cursor.execute(_versions_sql(database), [organisation_slug, start_year, quarter])
+        rows = cursor.fetchall()
+
+    def moment(value):
+        # SQLite gives back the UTC time it stored without its zone; PostgreSQL with it.
+        if value is None or isinstance(value, datetime.datetime) and value.tzinfo:
+            return value
+        if isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        return value.replace(tzinfo=datetime.UTC)
+
+    return [(pk, version, moment(published), moment(withdrawn)) for pk, version, published, withdrawn in rows]
+
+
+def validators(versions: list[tuple], pk: int, kind: str) -> tuple[str, int]:
+    """The ETag and Last-Modified (a timestamp) of one publication's `kind` of page: they change
+    when the period gains a version (a correction) or loses one (a withdrawal)."""
+    state = repr([(pk, kind), [v[1:] for v in versions]])
     etag = '"' + hashlib.sha256(state.encode()).hexdigest()[:32] + '"'
-    changed = max(t for _, published, withdrawn in versions for t in (published, withdrawn) if t)
-    last_modified = int(changed.timestamp())
+    changed = max(t for _, _, published, withdrawn in versions for t in (published, withdrawn) if t)
+    return etag, int(changed.timestamp())
+
+
+def served_like_a_file(request, publication: Publication, kind: str, make) -> HttpResponse:
+    """A published page (or its data) for a reader who is not signed in, with an ETag,
+    Last-Modified and a long Cache-Control; PublishedPagesMiddleware keeps what this makes and
+    serves it again without coming here. `make()` returns (content, content type)."""
+    period = publication.period
+    versions = period_versions(publication.organisation.slug, period.start_year, period.quarter)
+    etag, last_modified = validators(versions, publication.pk, kind)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
-    cache = caches["publications"]
-    cached = cache.get(etag)
-    if cached is None:
-        cached = make()
-        cache.set(etag, cached)
-    content, content_type = cached
+    content, content_type = make()
     response = HttpResponse(content, content_type=content_type)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=PUBLISHED_MAX_AGE)
+    # Marks the response for PublishedPagesMiddleware to keep.
+    response.same_for_everyone = True  # type: ignore[attr-defined]
     return response
+
+
+# The pages served like files, by URL name, and the kind each one's validators are made for.
+SERVED_LIKE_FILES = {"publication_detail": "page", "publication_json": "json", "publication_csv": "csv"}
+# Headers of the first response that a copy served again must not repeat.
+NOT_REPEATED = {"set-cookie", "date", "content-length"}
+
+
+class PublishedPagesMiddleware:
+    """Published pages are served like static files to readers who are not signed in.
+
+    A publication never changes, so its page, made once by the view, is kept whole (content,
+    a gzip copy and the headers every later middleware added) in the "publications" cache,
+    under the ETag that the period's versions give it. A request with no session and no
+    message waiting is answered from there with one query (the versions, so that a correction
+    or a withdrawal is seen at once, on every server process) and no template, session or
+    user lookup: as cheaply as a file.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        found = self.wanted(request)
+        if found is None:
+            return self.get_response(request)
+        key, etag, last_modified = found
+        cache = caches["publications"]
+        kept = cache.get(key)
+        if kept is None:
+            response = self.get_response(request)
+            made_for_everyone = getattr(response, "same_for_everyone", False) and not response.cookies
+            if made_for_everyone and response.get("ETag") == etag:
+                cache.set(key, self.keep(response))
+            return response
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return not_modified
+        return self.serve(request, kept)
+
+    @staticmethod
+    def wanted(request) -> tuple[str, str, int] | None:
+        """The cache key and validators of a published page that every reader sees alike, or None."""
+        if request.method != "GET" or request.META.get("QUERY_STRING") or not settings.PUBLISH_PUBLICLY:
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+            return None
+        try:
+            match = resolve(request.path_info)
+            kind = SERVED_LIKE_FILES[match.url_name or ""]
+            start_year, quarter = ReportingPeriod.parse(match.kwargs["period"])
+        except (Resolver404, KeyError, ValueError):
+            return None
+        if quarter is None:  # only quarters are published
+            return None
+        versions = period_versions(match.kwargs["organisation"], start_year, quarter)
+        pk = next((v[0] for v in versions if v[1] == match.kwargs["version"]), None)
+        if pk is None:
+            return None
+        etag, last_modified = validators(versions, pk, kind)
+        return f"published:{etag}", etag, last_modified
+
+    @staticmethod
+    def keep(response) -> dict:
+        content = response.content
+        headers = [(k, v) for k, v in response.items() if k.lower() not in NOT_REPEATED]
+        return {"content": content, "gzip": compress_string(content), "headers": headers}
+
+    @staticmethod
+    def serve(request, kept: dict) -> HttpResponse:
+        response = HttpResponse()
+        for header, value in kept["headers"]:
+            response[header] = value
+        patch_vary_headers(response, ("Accept-Encoding",))
+        accepts_gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        if accepts_gzip and len(kept["gzip"]) < len(kept["content"]):
+            response.content = kept["gzip"]
+            response["Content-Encoding"] = "gzip"
+            # The compressed copy is not byte for byte the page the ETag names.
+            response["ETag"] = "W/" + response["ETag"]
+        else:
+            response.content = kept["content"]
+        response["Content-Length"] = str(len(response.content))
+        return response
 
 
 def for_anyone(request) -> bool:

@@ -49,6 +49,10 @@ def database_from_url(url: str) -> dict:
             # Wait for a writer rather than failing at once, and take the write lock at
             # BEGIN so two concurrent edits serialise instead of deadlocking.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # A new SQLite connection reads the whole schema again on its first query (about
+            # 2 ms here): kept open between requests, as PostgreSQL's are. A file cannot go
+            # away as a server can, so no health check.
+            "CONN_MAX_AGE": 60,
         }
     if parts.scheme in {"postgres", "postgresql"}:
         return {
@@ -118,6 +122,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the query or the form: NUL bytes and over-long values are refused.
     "assurance.security.RequestLimitsMiddleware",
+    # Published pages for readers not signed in, kept whole: answered before sessions and users.
+    "assurance.published_views.PublishedPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

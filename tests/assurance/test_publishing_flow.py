@@ -3,6 +3,7 @@ exactly what will be published, publishing that answers at once while the paper 
 background, withdrawal, stable addresses, and each publication as open data."""
 
 import datetime
+import gzip
 import json
 
 import pytest
@@ -280,9 +281,9 @@ def test_a_published_page_is_served_like_a_file_to_readers_not_signed_in(
         and "max-age=3600" in first["Cache-Control"]
     )
     etag, modified = first["ETag"], first["Last-Modified"]
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(1):  # the period's versions, nothing else
         again = reader.get(publication.get_absolute_url())
-    assert again.content == first.content
+    assert again.content == first.content and again["ETag"] == etag
     assert reader.get(publication.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert reader.get(publication.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
     # A correction changes what the first version's page says, and so its key.
@@ -294,6 +295,54 @@ def test_a_published_page_is_served_like_a_file_to_readers_not_signed_in(
     panel = Client()
     panel.force_login(make_user(Role.PANEL))
     assert "ETag" not in panel.get(publication.get_absolute_url())
+
+
+def test_a_kept_page_is_served_compressed_whole_and_only_to_readers_alike(
+    home, quarter, published_item, publisher_client, django_assert_max_num_queries
+):
+    _, publication = published_item
+    url = publication.get_absolute_url()
+    first = Client().get(url)
+    with django_assert_max_num_queries(1):
+        compressed = Client().get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressed["Content-Encoding"] == "gzip" and "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == first.content
+    assert int(compressed["Content-Length"]) == len(compressed.content) < len(first.content)
+    # The compressed copy's tag is weak, and still names the page to a browser revalidating.
+    assert compressed["ETag"] == "W/" + first["ETag"]
+    assert Client().get(url, HTTP_IF_NONE_MATCH=compressed["ETag"]).status_code == 304
+    # Every header the full response had, the kept copy has too (the security ones above all).
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Cache-Control", "Last-Modified"):
+        assert compressed[header] == first[header], header
+    assert not compressed.cookies
+    # A reader with a query string, or with a session, gets the page made by the view.
+    assert Client().get(url + "?print=1")["ETag"] == first["ETag"]
+    assert "Content-Encoding" not in Client().get(url + "?print=1", HTTP_ACCEPT_ENCODING="gzip")
+    staff_page = publisher_client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in staff_page and "ETag" not in staff_page
+    # A withdrawal is seen at once: the kept copy is not served again.
+    assert (
+        publisher_client.post(
+            reverse("publication_withdraw", args=[home.slug, quarter.slug, publication.version]),
+            {"reason": "Withdrawn while kept."},
+        ).status_code
+        == 302
+    )
+    gone = Client().get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert gone.status_code == 410 and "Withdrawn while kept." in gone.content.decode()
+
+
+def test_the_open_data_of_a_publication_is_kept_like_its_page(
+    home, quarter, published_item, django_assert_max_num_queries
+):
+    _, publication = published_item
+    for name in ("publication_json", "publication_csv"):
+        url = reverse(name, args=[home.slug, quarter.slug, publication.version])
+        first = Client().get(url)
+        with django_assert_max_num_queries(1):
+            again = Client().get(url)
+        assert again.status_code == 200 and again.content == first.content
+        assert again["Content-Disposition"] == first["Content-Disposition"]
 
 
 @pytest.mark.parametrize(

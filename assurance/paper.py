@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assurance import paper_layout, pdf_tags
+from assurance import paper_layout, paper_parts, pdf_tags
 from assurance.models import Paper
 
 # Relative URLs in the paper resolve against this base, which names no real host: the fetcher
@@ -91,9 +91,14 @@ def render_paper_html(paper: Paper, **overrides) -> str:
 
 
 def write_pdf(document_html: str) -> bytes:
-    """A paper's HTML as PDF bytes: tagged (PDF/UA-1) so screen readers can read it."""
-    html = HTML(string=document_html, base_url=STATIC_BASE, url_fetcher=ProjectOnlyFetcher())
-    return html.write_pdf(pdf_variant="pdf/ua-1", finisher=pdf_tags.finish)
+    """A paper's HTML as PDF bytes: tagged (PDF/UA-1) so screen readers can read it, and made in
+    parts (assurance.paper_parts) so that a long plan's paper fits in memory."""
+    keywords = {"base_url": STATIC_BASE, "url_fetcher": ProjectOnlyFetcher()}
+    options = {"pdf_variant": "pdf/ua-1"}
+    parts = paper_parts.split(document_html)
+    if parts is None:
+        return HTML(string=document_html, **keywords).write_pdf(finisher=pdf_tags.finish, **options)
+    return paper_parts.write_in_parts(parts, paper_parts.Writer(keywords, options, pdf_tags.finish))
 
 
 def render_paper(paper: Paper, **overrides) -> bytes:

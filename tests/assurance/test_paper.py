@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from assurance import paper_layout, registry
+from assurance import paper_layout, paper_parts, registry
 from tests.conftest import one_line, pdf_text, requires_pdftotext
 
 # The demo paper's fixture sets the database up for the module (a test that asks for no
@@ -388,7 +388,11 @@ def test_the_pdf_is_tagged_titled_in_english_and_its_tables_have_header_cells(de
 
 @requires_pdftotext
 def test_running_headers_and_footers_are_artifacts_and_all_other_text_is_tagged(demo_paper):
-    pdf = pikepdf.open(BytesIO(demo_paper.pdf))
+    assert_margins_are_artifacts_and_all_other_text_is_tagged(demo_paper.pdf)
+
+
+def assert_margins_are_artifacts_and_all_other_text_is_tagged(paper: bytes) -> None:
+    pdf = pikepdf.open(BytesIO(paper))
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     for number, page in enumerate(pdf.pages):
         mapping = nums[2 * number + 1]
@@ -409,6 +413,12 @@ def test_running_headers_and_footers_are_artifacts_and_all_other_text_is_tagged(
                 else:
                     assert mcid is not None and mapping[int(mcid)] is not None
                     tagged.add(int(mcid))
+            elif name == "Do" and marked and marked[-1][0] == "/Artifact":
+                # The page margins, printed over the page as one drawing: all of it an artifact.
+                margins = page.Resources.XObject[operands[0]]
+                artifact_text += [
+                    o for o, op in pikepdf.parse_content_stream(margins) if str(op) in ("TJ", "Tj")
+                ]
         assert len(artifact_text) >= 2, f"page {number + 1}: the running title and page number"
         assert tagged
 
@@ -445,3 +455,76 @@ def test_the_demo_report_refers_to_appendices_the_paper_has_by_their_subject(dem
     ):
         letter = re.search(re.escape(said) + r"[^.]*?Appendix ([A-Z])", report)
         assert letter and holds in contents[letter.group(1)], (said, contents)
+
+
+@requires_pdftotext
+def test_a_paper_made_in_parts_reads_as_one_document(demo_paper, monkeypatch):
+    """A long plan's paper is made a part at a time (assurance.paper_parts), so that its memory
+    does not grow with its length. Made so here with parts small enough that the appendices
+    come in pieces: numbered as one, its contents and links and outline going to the right
+    pages, and one structure tree."""
+    from assurance.paper import write_pdf
+
+    assert paper_parts.split(demo_paper.html) is None  # the demo's paper is made in one
+    monkeypatch.setattr(paper_parts, "PARTS_FROM", 0)
+    monkeypatch.setattr(paper_parts, "PART_CHARACTERS", 25_000)
+    split = paper_parts.split(demo_paper.html)
+    appendices = len(re.findall(r'<section class="appendix" id=', demo_paper.html))
+    assert split is not None and len(split.parts) > 1 + appendices + 2
+    pdf = write_pdf(demo_paper.html)
+    pages = pages_of(pdf)
+    for number, page in enumerate(pages, start=1):
+        assert page["lines"][-1][2].endswith(f"Page {number} of {len(pages)}"), page["lines"][-1]
+    starts = {}  # appendix title -> the page it starts on
+    for number, page in enumerate(pages, start=1):
+        first = content_lines(page)[0][2] if content_lines(page) else ""
+        if re.match(r"Appendix [A-Z]: ", first):
+            starts[first] = number
+    contents = re.findall(
+        r"(Appendix [A-Z]: .+?) [. ]+ (\d+)$",
+        "\n".join(line[2] for line in pages[0]["lines"] + pages[1]["lines"]),
+        re.M,
+    )
+    assert len(contents) == appendices
+    assert {title: int(number) for title, number in contents} == starts
+
+    document = pikepdf.open(BytesIO(pdf))
+    names = list(document.Root.Names.Dests.Names)
+    destinations = {str(n): d for n, d in zip(names[::2], names[1::2], strict=True)}
+    page_number = {page.objgen: n for n, page in enumerate(document.pages, start=1)}
+    links = [
+        (str(a.Contents), page_number[destinations[str(a.Dest)][0].objgen])
+        for page in document.pages
+        for a in page.get("/Annots", [])
+        if a.Subtype == "/Link" and "/Dest" in a
+    ]
+    assert dict(links) == starts
+    with document.open_outline() as outline:
+        top = [item for root in outline.root for item in [root, *root.children]]
+        marks = {item.title: page_number[item.destination[0].objgen] for item in top}
+    assert {title: marks[title] for title in starts} == starts
+    # One structure tree: a Document, each page's entry and each link's in the parent tree.
+    root = document.Root.StructTreeRoot
+    assert len(root.K) == 1 and root.K[0].S == "/Document"
+    nums = list(root.ParentTree.Nums)
+    keys = [int(k) for k in nums[::2]]
+    assert keys == list(range(len(keys))) and int(root.ParentTreeNextKey) == len(keys)
+    for number, page in enumerate(document.pages):
+        assert int(page.StructParents) == number
+        for annotation in page.get("/Annots", []):
+            assert nums[2 * int(annotation.StructParent) + 1].S == "/Link"
+    assert_margins_are_artifacts_and_all_other_text_is_tagged(pdf)
+    tables = [e for e in _elements(root.K[0]) if e.get("/S") == "/Table"]
+    assert len(tables) >= appendices and all(
+        any(cell.get("/S") == "/TH" for cell in _elements(table)) for table in tables
+    )
+
+
+def _elements(element):
+    """Every structure element under one, depth first."""
+    kids = element.get("/K")
+    kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    for kid in kids:
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/OBJR" and "/S" in kid:
+            yield kid
+            yield from _elements(kid)

@@ -139,6 +139,23 @@ def test_an_objective_the_plan_lacks_is_added_when_the_file_gives_its_title(plan
     assert all(o.history.count() == 1 for o in plan.objectives.filter(ref__in=["4", "D"]))
 
 
+def test_rows_may_name_an_objective_that_a_row_above_them_added(plan):
+    """The plan's objectives are read once for the file, after its first rows: an objective
+    added further down is still one the rows below it may name."""
+    content = (
+        "ref,objective,objective_title,text\n"
+        "1.1,1,,Victims first\n1.2,1,,Victims second\n1.3,1,,Victims third\n"
+        "4.1,4,Reassuring communities,Rural matters\n4.2,4,,Business matters\n4.3,4,,Town matters\n"
+    )
+    result = run(plan, content)
+    assert result.ok, result.errors
+    assert sorted(plan.commitments.filter(objective__ref="4").values_list("ref", flat=True)) == [
+        "4.1",
+        "4.2",
+        "4.3",
+    ]
+
+
 def test_objectives_added_by_a_refused_file_are_not_kept(plan):
     content = "ref,objective,objective_title,text\n4.1,4,Reassure,Fine\n4.2,4,Reassurance,Titled otherwise\n"
     result = run(plan, content)

@@ -3,8 +3,8 @@ number of queries whatever the size of the plan."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, FloatField, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from assurance.models import Rag, ReportingPeriod
 from delivery_plans.models import Commitment, DeliveryStatus, Measure, MeasureValue, Plan, ProgressUpdate
@@ -48,30 +48,26 @@ def rag_in(period: ReportingPeriod | None):
     without a quarter)."""
     if period is None:
         return Value(Rag.NOT_RATED.value)
-    update = ProgressUpdate.objects.filter(commitment=OuterRef("pk"), period=period)
+    # One update a quarter at most: no ordering, whose joins would run for every commitment.
+    update = ProgressUpdate.objects.filter(commitment=OuterRef("pk"), period=period).order_by()
     return Coalesce(Subquery(update.values("rag")[:1]), Value(Rag.NOT_RATED.value))
 
 
-def _shares(commitments: QuerySet, counted: QuerySet, *, group: str, by: str) -> list[dict]:
-    """How many `counted` commitments have each value of `by` within each `group` (objective
-    or plan), the group's total, and the percentage of it each count is: one query, counted
-    and divided in the database. `counted` is `commitments` with `by` annotated if need be."""
-    in_group = Subquery(
-        commitments.filter(**{group: OuterRef(group)})
-        .order_by()
-        .values(group)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return list(
-        counted.order_by()
-        .values(group, by)
-        .annotate(
-            count=Count("pk"),
-            total=in_group,
-            percent=Round(Cast(Count("pk"), FloatField()) * Value(100.0) / in_group),
-        )
-    )
+def _shares(counted: QuerySet, *, group: str, by: str) -> list[dict]:
+    """How many commitments have each value of `by` within each `group` (objective or plan),
+    the group's total, and the percentage of it each count is, to the nearest whole number
+    (halves up): one query, counted in the database. A group's total is the sum of its counts:
+    a subquery counting it would run again for every commitment, so the time would grow as
+    the square of the plan."""
+    rows = list(counted.order_by().values(group, by).annotate(count=Count("pk")))
+    totals: dict = defaultdict(int)
+    for row in rows:
+        totals[row[group]] += row["count"]
+    for row in rows:
+        row["total"] = total = totals[row[group]]
+        # In whole numbers, so no float lands a half on the wrong side.
+        row["percent"] = (200 * row["count"] + total) // (2 * total)
+    return rows
 
 
 def delivery_counts(commitments: QuerySet, *, period: ReportingPeriod | None) -> dict:
@@ -86,7 +82,7 @@ def delivery_counts(commitments: QuerySet, *, period: ReportingPeriod | None) ->
     counts: dict = defaultdict(lambda: {"total": 0, "status": {}, "rag": {}})
     for group in ("objective", "plan"):
         for kind, queryset, by in (("status", commitments, "status"), ("rag", rated, "quarter_rag")):
-            for row in _shares(commitments, queryset, group=group, by=by):
+            for row in _shares(queryset, group=group, by=by):
                 entry = counts[group, row[group]]
                 entry["total"] = row["total"]
                 entry[kind][row[by]] = (row["count"], int(row["percent"] or 0))

@@ -114,6 +114,47 @@ def test_load_demo_is_idempotent_and_makes_a_user_per_role(db):
     assert {"editor", "publisher", "panel", "admin"} <= names
 
 
+def home_office_records() -> dict[str, int]:
+    from delivery_plans.models import Commitment, ProgressUpdate
+    from inspections.models import Recommendation
+    from meetings.models import Action, AgendaItem, Meeting
+    from risks.models import Risk, RiskReview
+
+    home = Organisation.objects.home()
+    return {
+        "commitments": Commitment.objects.filter(plan__owner=home).count(),
+        "updates": ProgressUpdate.objects.filter(commitment__plan__owner=home).count(),
+        "meetings": Meeting.objects.filter(body__owner=home).count(),
+        "agenda items": AgendaItem.objects.filter(meeting__body__owner=home).count(),
+        "actions": Action.objects.filter(item__meeting__body__owner=home).count(),
+        "risks": Risk.objects.filter(register__owner=home).count(),
+        "reviews": RiskReview.objects.filter(risk__register__owner=home).count(),
+        "recommendations": Recommendation.objects.filter(report__organisation=home).count(),
+        "restricted recommendations": Recommendation.objects.filter(
+            report__organisation=home, visibility="restricted"
+        ).count(),
+    }
+
+
+def test_load_demo_at_scale_2_doubles_the_home_offices_own_records_and_loads_again_unchanged(db):
+    from assurance.history import audited_models
+
+    def everything():
+        return {m._meta.label: (m._default_manager.count(), m.history.count()) for m in audited_models()}
+
+    call_command("load_demo", force=True, stdout=StringIO())
+    one = home_office_records()
+    call_command("load_demo", scale=2, force=True, stdout=StringIO())
+    two = home_office_records()
+    assert all(one.values()), one
+    assert two == {name: 2 * count for name, count in one.items()}
+    assert Organisation.objects.filter(slug="demo-opcc-2").exists()
+
+    loaded = everything()
+    call_command("load_demo", scale=2, force=True, stdout=StringIO())
+    assert everything() == loaded
+
+
 def test_load_demo_refuses_with_debug_off_unless_forced(db, settings):
     from django.core.management.base import CommandError
 

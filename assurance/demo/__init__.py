@@ -56,6 +56,13 @@ def upsert_many(
     return records
 
 
+def numbered(text: str, number: int) -> str:
+    """A ref or label as set `number` of the demo records holds it: the original's for set 1,
+    else with "-n" after it, which sorts straight after the original (1.2, 1.2-2, 1.2-10, 1.3;
+    assurance.text.sort_key)."""
+    return text if number == 1 else f"{text}-{number}"
+
+
 def read_yaml(path: Path) -> dict:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -69,12 +76,21 @@ class DemoContext:
     users: dict[str, Any]
     # Copies for --scale: each is an extra OPCC with its own copy of every area's data.
     copies: list[Organisation] = field(default_factory=list)
+    # Sets of its own records the home office gets: the scale, unless asked otherwise.
+    home_sets: int = 1
     log: list[str] = field(default_factory=list)
 
     @property
     def owners(self) -> list[Organisation]:
         """Every OPCC that gets the demo content: the home office first, then the copies."""
         return [self.home, *self.copies]
+
+    def sets(self, owner: Organisation) -> range:
+        """The numbers of the sets of its own records an owner gets: 1, the originals, for
+        every owner; and for the home office, 2 to N too at --scale N. Other offices' copies
+        alone would leave the home office's own pages as they are; its extra sets make those
+        pages grow with the scale too."""
+        return range(1, (self.home_sets if owner == self.home else 1) + 1)
 
     def period(self, start_year: int, quarter: int | None = None) -> ReportingPeriod:
         return ReportingPeriod.objects.get_or_create(start_year=start_year, quarter=quarter)[0]
@@ -83,7 +99,10 @@ class DemoContext:
         self.log.append(message)
 
 
-def load_core(*, scale: int, usable_passwords: bool = True) -> DemoContext:
+def load_core(*, scale: int, home_sets: int | None = None, usable_passwords: bool = True) -> DemoContext:
+    """The organisations, periods and users, and the context for the areas' loaders: `scale`
+    offices, the home office with `home_sets` sets of its own records (the scale unless
+    given; 1 keeps the home office's own pages as they are while other offices grow)."""
     data = read_yaml(Path(__file__).with_name("core.yaml"))
     organisations = {}
     for row in data["organisations"]:
@@ -155,7 +174,14 @@ def load_core(*, scale: int, usable_passwords: bool = True) -> DemoContext:
         if not service_wide:
             upsert(Membership, {"user": user, "organisation": home, "role": row["role"]}, {})
         users[row["username"]] = user
-    return DemoContext(scale=scale, home=home, organisations=organisations, users=users, copies=copies)
+    return DemoContext(
+        scale=scale,
+        home=home,
+        organisations=organisations,
+        users=users,
+        copies=copies,
+        home_sets=scale if home_sets is None else home_sets,
+    )
 
 
 @transaction.atomic
@@ -165,6 +191,8 @@ def load_demo(*, scale: int = 1, usable_passwords: bool = True) -> DemoContext:
     Without usable passwords the demo users exist (their names are in the records and the
     history) but cannot sign in until an administrator sets their passwords."""
     context = load_core(scale=scale, usable_passwords=usable_passwords)
+    if context.home_sets > 1:
+        context.say(f"The home office has {context.home_sets} sets of its own records, each other office one")
     for area in registry.areas():
         area.load_demo(context)
         context.say(f"Loaded {area.title}")

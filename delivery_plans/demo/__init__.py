@@ -1,11 +1,12 @@
 """Demo data of the delivery plan: the Safer West Mercia Plan delivery plan of the panel
-report, loaded once for each OPCC in context.owners. Idempotent: matched on natural keys."""
+report, loaded once for each OPCC in context.owners, its commitments once for each of the
+owner's sets of records (DemoContext.sets). Idempotent: matched on natural keys."""
 
 import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from assurance.demo import DemoContext, read_yaml, upsert, upsert_many
+from assurance.demo import DemoContext, numbered, read_yaml, upsert, upsert_many
 from assurance.models import Organisation, Rag, ReportingPeriod
 from assurance.text import sort_key
 from delivery_plans.models import (
@@ -46,10 +47,23 @@ def _date(value) -> datetime.date | None:
     return value if value is None or isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
+def _sets_of_commitments(rows: list[dict], numbers: range) -> list[dict]:
+    """The plan's commitments once for each set of the owner's records, each set's refs and
+    cross-references numbered; everything else, their updates and schedule among it, as the
+    originals have it."""
+    return [
+        {**row, "ref": numbered(row["ref"], n), "related": [numbered(r, n) for r in row.get("related", [])]}
+        for n in numbers
+        for row in rows
+    ]
+
+
 def _load_for(owner: Organisation, data: dict, context: DemoContext, periods: dict) -> None:
     # A copy OPCC stands where West Mercia stands; its ally stays Warwickshire.
     def org(slug: str) -> Organisation:
         return owner if slug == HOME_SLUG else context.organisations[slug]
+
+    data = {**data, "commitments": _sets_of_commitments(data["commitments"], context.sets(owner))}
 
     spec = data["plan"]
     plan = upsert(

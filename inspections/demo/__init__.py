@@ -1,13 +1,14 @@
 """Demo data of the inspection tracker: the 2017 PEEL reports and their grades, the 2016 stop
 and search re-inspection, an internal audit report, and their recommendations and areas for
-improvement in every state, for each OPCC in context.owners. Runs after the delivery plan
-and risks loaders, so items link to the demo commitments by ref. Idempotent: matched on
-natural keys, with target dates derived as the services derive them."""
+improvement in every state, for each OPCC in context.owners (the items once for each of its
+sets of records, DemoContext.sets). Runs after the delivery plan and risks loaders, so items
+link to the demo commitments by ref. Idempotent: matched on natural keys, with target dates
+derived as the services derive them."""
 
 import datetime
 from pathlib import Path
 
-from assurance.demo import DemoContext, read_yaml, upsert, upsert_many
+from assurance.demo import DemoContext, numbered, read_yaml, upsert, upsert_many
 from assurance.models import Organisation, Rag, Visibility
 from delivery_plans.models import Commitment
 from inspections.models import (
@@ -47,13 +48,15 @@ def _report(owner: Organisation, spec: dict) -> Report:
     )
 
 
-def _item(report: Report, row: dict, reports: dict, commitments: dict) -> None:
+def _item(report: Report, row: dict, reports: dict, commitments: dict, number: int) -> None:
+    """One recommendation of a report in set `number` of the demo records, linked to the
+    commitments of the same set."""
     revisions = row.get("revisions", [])
     original = _date(row["target"])
     target = _date(revisions[-1]["new_date"]) if revisions else original
     item = upsert(
         Recommendation,
-        {"report": report, "ref": row["ref"]},
+        {"report": report, "ref": numbered(str(row["ref"]), number)},
         {
             "kind": row["kind"],
             "text": row["text"],
@@ -70,7 +73,13 @@ def _item(report: Report, row: dict, reports: dict, commitments: dict) -> None:
             "superseded_by": reports.get(row.get("superseded_by")),
             "visibility": row.get("visibility", Visibility.PUBLIC),
         },
-        links={"commitments": [commitments[ref] for ref in row.get("commitments", []) if ref in commitments]},
+        links={
+            "commitments": [
+                commitments[ref]
+                for ref in (numbered(r, number) for r in row.get("commitments", []))
+                if ref in commitments
+            ]
+        },
     )
     previous = original
     revision_rows = []
@@ -110,7 +119,7 @@ def _item(report: Report, row: dict, reports: dict, commitments: dict) -> None:
     )
 
 
-def _load_for(owner: Organisation, data: dict) -> None:
+def _load_for(owner: Organisation, data: dict, numbers: range) -> None:
     commitments: dict[str, Commitment] = {}
     for commitment in Commitment.objects.for_organisation(owner).in_plan_order():
         commitments.setdefault(commitment.ref, commitment)
@@ -138,14 +147,15 @@ def _load_for(owner: Organisation, data: dict) -> None:
             ],
             existing={(g.report_id, g.area): g for g in report.grades.all()},
         )
-        for row in spec.get("items", []):
-            _item(report, row, reports, commitments)
+        for number in numbers:
+            for row in spec.get("items", []):
+                _item(report, row, reports, commitments, number)
 
 
 def load_demo(context: DemoContext) -> None:
     data = read_yaml(HERE / "reports.yaml")
     for owner in context.owners:
-        _load_for(owner, data)
+        _load_for(owner, data, context.sets(owner))
     count = sum(len(spec.get("items", [])) for spec in data["reports"])
     context.say(
         f"Inspections: {len(data['reports'])} reports, {count} recommendations "

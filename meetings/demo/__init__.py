@@ -2,13 +2,15 @@
 holding-to-account meetings (Appendix B) and a Corporate Governance Board with open and
 closed parts and an action log. Runs after the delivery plans' loader, so it links agenda
 items to the demo commitments by ref and to objectives by short name, and each body to the
-commitments whose oversight column names it."""
+commitments whose oversight column names it. The home office gets its meetings once for each
+of its sets of records (DemoContext.sets), on days near the originals'."""
 
 import datetime
+import itertools
 import re
 from pathlib import Path
 
-from assurance.demo import DemoContext, read_yaml, upsert
+from assurance.demo import DemoContext, numbered, read_yaml, upsert
 from assurance.models import Organisation, Visibility
 from delivery_plans.models import Commitment, Objective, Plan
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
@@ -71,13 +73,47 @@ def _oversight_links(bodies: list[tuple[OversightBody, dict]], commitments: dict
         body.commitments.set([c for c, text in texts if pattern.search(text)])
 
 
-def _meetings(body: OversightBody, rows: list[dict], objectives: dict, commitments: dict) -> None:
+def _financial_year(day: datetime.date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def _set_dates(days: list[datetime.date], numbers: range) -> dict[tuple[int, datetime.date], datetime.date]:
+    """The day of each of a body's meetings in each set of the demo records, by (set, the
+    original's day): set 1 keeps the original's; set n takes the first free day from n - 1
+    days after it, or else before it, in the same calendar and financial year, so the year
+    pages grow. A body meets once a day; a set's days do not depend on how many sets follow,
+    so a smaller scale loads the same days again."""
+    taken = set(days)
+    found = {(1, day): day for day in days}
+    for number in numbers[1:]:
+        for day in days:
+            later = (day + datetime.timedelta(days=k) for k in range(number - 1, 366))
+            earlier = (day - datetime.timedelta(days=k) for k in range(1, 366))
+            found[(number, day)] = chosen = next(
+                d
+                for d in itertools.chain(later, earlier)
+                if d not in taken and (d.year, _financial_year(d)) == (day.year, _financial_year(day))
+            )
+            taken.add(chosen)
+    return found
+
+
+def _meetings(
+    body: OversightBody, rows: list[dict], objectives: dict, commitments: dict, numbers: range
+) -> None:
+    dates = _set_dates([_date(row["date"]) for row in rows], numbers)
+    for number in numbers:
+        _meetings_of_set(body, rows, objectives, commitments, number, dates)
+
+
+def _meetings_of_set(body, rows, objectives, commitments, set_number, dates) -> None:
+    """One set of a body's meetings; set n links its items to the commitments of set n."""
     items_by_date: dict[tuple[datetime.date, str], AgendaItem] = {}
     for row in rows:
         day = _date(row["date"])
         meeting = upsert(
             Meeting,
-            {"body": body, "date": day},
+            {"body": body, "date": dates[(set_number, day)]},
             {
                 "status": row.get("status", Meeting.Status.HELD),
                 "ad_hoc": row.get("ad_hoc", False),
@@ -102,7 +138,8 @@ def _meetings(body: OversightBody, rows: list[dict], objectives: dict, commitmen
             )
             items_by_date[(day, item.title)] = item
             item.objectives.set([objectives[o] for o in item_row.get("objectives", []) if o in objectives])
-            item.commitments.set([commitments[r] for r in item_row.get("refs", []) if r in commitments])
+            refs = [numbered(r, set_number) for r in item_row.get("refs", [])]
+            item.commitments.set([commitments[r] for r in refs if r in commitments])
             for action_row in item_row.get("actions", []):
                 _action(item, action_row)
 
@@ -135,9 +172,10 @@ def load_demo(context: DemoContext) -> None:
         allies = list(owner.allies.all())
         bodies = {row["name"]: _body(owner, row, objectives, allies) for row in glossary}
         _oversight_links([(bodies[row["name"]], row) for row in glossary], commitments)
-        _meetings(bodies[hta["body"]], hta["meetings"], objectives, commitments)
+        numbers = context.sets(owner)
+        _meetings(bodies[hta["body"]], hta["meetings"], objectives, commitments, numbers)
         board = _body(owner, cgb["body"], objectives, allies)
-        _meetings(board, cgb["meetings"], objectives, commitments)
+        _meetings(board, cgb["meetings"], objectives, commitments, numbers)
     context.say(
         f"Meetings: {len(glossary) + 1} oversight bodies for each of {len(context.owners)} organisation(s)"
     )

@@ -1,13 +1,14 @@
 """Demo data of the risk registers: the joint PCC strategic risk register (1–8) and the
 force's alliance level strategic risks (A–H) of the draft assurance framework, reviewed in
-each quarter of 2016/17, for each OPCC in context.owners. Runs after the delivery plan and
-meetings loaders, so risks link to the demo commitments by ref and to bodies by name.
+each quarter of 2016/17, for each OPCC in context.owners (the risks once for each of its sets
+of records, DemoContext.sets). Runs after the delivery plan and meetings loaders, so risks
+link to the demo commitments by ref and to bodies by name.
 Idempotent: matched on natural keys, with ratings derived as the services derive them."""
 
 import datetime
 from pathlib import Path
 
-from assurance.demo import DemoContext, read_yaml, upsert, upsert_many
+from assurance.demo import DemoContext, numbered, read_yaml, upsert, upsert_many
 from assurance.models import Direction, Organisation, Visibility
 from delivery_plans.models import Commitment
 from meetings.models import OversightBody
@@ -63,7 +64,9 @@ def _commentary(previous, rating, row: dict, reviewer: str) -> str:
     return f"{opening} Further action: {action[0].lower() + action[1:]}." if action else opening
 
 
-def _risk(register, row, spec, context) -> None:
+def _risk(register, row, spec, context, number: int) -> None:
+    """One risk of a register in set `number` of the demo records, linked to the
+    commitments of the same set."""
     matrix, categories, commitments, bodies, dates = context
     reviews = []
     previous = None
@@ -88,7 +91,7 @@ def _risk(register, row, spec, context) -> None:
     latest = reviews[-1]
     risk = upsert(
         Risk,
-        {"register": register, "ref": row["ref"]},
+        {"register": register, "ref": numbered(str(row["ref"]), number)},
         {
             "title": row["title"],
             "description": row.get("description", ""),
@@ -109,7 +112,11 @@ def _risk(register, row, spec, context) -> None:
             "next_review_due": latest["next_review_date"],
         },
         links={
-            "commitments": [commitments[ref] for ref in row.get("commitments", []) if ref in commitments],
+            "commitments": [
+                commitments[ref]
+                for ref in (numbered(r, number) for r in row.get("commitments", []))
+                if ref in commitments
+            ],
             "bodies": [bodies[name] for name in row.get("bodies", []) if name in bodies],
         },
     )
@@ -141,7 +148,7 @@ def _risk(register, row, spec, context) -> None:
     )
 
 
-def _load_for(owner: Organisation, data: dict) -> None:
+def _load_for(owner: Organisation, data: dict, numbers: range) -> None:
     matrix = _matrix(owner)
     saved = upsert_many(
         RiskCategory,
@@ -164,14 +171,21 @@ def _load_for(owner: Organisation, data: dict) -> None:
             {"order": order},
             links={"organisations": allies if spec.get("shared_with_allies") else []},
         )
-        for row in spec["risks"]:
-            _risk(register, row, spec, (matrix, categories, commitments, bodies, data["review_dates"]))
+        for number in numbers:
+            for row in spec["risks"]:
+                _risk(
+                    register,
+                    row,
+                    spec,
+                    (matrix, categories, commitments, bodies, data["review_dates"]),
+                    number,
+                )
 
 
 def load_demo(context: DemoContext) -> None:
     data = read_yaml(HERE / "registers.yaml")
     for owner in context.owners:
-        _load_for(owner, data)
+        _load_for(owner, data, context.sets(owner))
     count = sum(len(spec["risks"]) for spec in data["registers"])
     context.say(
         f"Risks: {len(data['registers'])} registers, {count} risks "

@@ -222,3 +222,17 @@ def test_a_commitment_named_in_lists_and_history_is_cut_at_a_word():
     assert str(c) == "1.1 Review the Victims Code compliance framework with partners"
     c.text = "Make sure officers and staff have the skills and\nknowledge to support victims of crime well"
     assert str(c) == "1.1 Make sure officers and staff have the skills and knowledge to support victims…"
+
+
+def test_a_share_of_a_half_rounds_up_to_the_whole_percent():
+    plan = make_plan()
+    objective = make_objective(plan, title="Putting victims and survivors first", short_name="Victims")
+    q3 = make_period(2016, 3)
+    make_update(make_commitment(objective, ref="1.1"), q3, rag=Rag.AMBER, text="Training review underway")
+    for n in range(2, 9):
+        make_commitment(objective, ref=f"1.{n}")
+    (entry,) = snapshot(scope=scope_of(plan))["plans"]
+    victims, whole = entry["by_rag"]
+    # 1 of 8 is 12.5% and 7 of 8 is 87.5%.
+    assert shares(victims) == {"red": (0, 0), "amber": (1, 13), "green": (0, 0), "not_rated": (7, 88)}
+    assert shares(whole) == shares(victims) and whole["total"] == 8

@@ -26,7 +26,8 @@ def test_the_demo_holds_every_commitment_of_appendix_a(context):
     policing = {f"1.{n}" for n in range(1, 7)} | {f"2.{n}" for n in range(1, 9)}
     policing |= {f"3.{n}" for n in range(1, 18)} | {f"4.{n}" for n in range(1, 9)}
     pcc = {f"A.{n}" for n in range(1, 6)} | {"B.1", "B.2", "B.3"} | {f"D.{n}" for n in range(1, 7)}
-    assert refs == policing | pcc
+    # At scale 2 the home office has a second set, each ref numbered.
+    assert refs == policing | pcc | {f"{ref}-2" for ref in policing | pcc}
 
 
 def test_the_demo_keeps_warwickshire_only_rows_and_cross_references(context):
@@ -50,7 +51,8 @@ def test_the_demo_moves_a_few_ratings_between_q3_and_q4(context):
 
     q3, q4 = items(3), items(4)
     moved = sorted(k.split(":")[2] for k in q3 if q3[k] != q4[k])
-    assert moved == ["1.4", "1.5", "3.1", "3.3", "4.1", "D.1"]
+    originals = ["1.4", "1.5", "3.1", "3.3", "4.1", "D.1"]
+    assert moved == sorted(originals + [f"{ref}-2" for ref in originals])
     assert not any(u.rag in (Rag.RED, Rag.AMBER) and not u.rag_reason for u in ProgressUpdate.objects.all())
 
 
@@ -68,7 +70,9 @@ def test_loading_the_demo_twice_changes_nothing_and_each_copy_has_its_own_plan(c
         OversightScheduleEntry.objects.count(),
     ) == counts
     assert (Commitment.history.count(), MeasureValue.history.count()) == history
-    assert Commitment.objects.filter(plan__owner=context.copies[0]).count() == counts[0] // 2
+    # The home office has two sets of its commitments, the copy one.
+    assert Commitment.objects.filter(plan__owner=context.copies[0]).count() == counts[0] // 3
+    assert Commitment.objects.filter(plan__owner=context.home).count() == 2 * counts[0] // 3
 
 
 def test_every_demo_measure_has_a_figure_for_each_quarter_of_2016_17(context, editor_client):

@@ -9,7 +9,12 @@ class Command(BaseCommand):
     help = "Load the demo data built from the source documents (idempotent). --scale N makes N times as much."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=1, help="Copies of the demo content (default 1).")
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Offices of demo content, and sets of the home office's own records (default 1).",
+        )
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
         parser.add_argument(
             "--if-empty", action="store_true", help="Load only into an empty database (used by `make run`)."

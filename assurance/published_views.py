@@ -222,6 +222,9 @@ class PublishedPagesMiddleware:
         """The cache key and validators of a published page that every reader sees alike, or None."""
         if request.method != "GET" or request.META.get("QUERY_STRING") or not settings.PUBLISH_PUBLICLY:
             return None
+        request.get_host()  # refuses a host not allowed, as the middleware below would
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return None  # SecurityMiddleware sends it to HTTPS
         if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
             return None
         try:

@@ -118,12 +118,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: load balancers ask by IP address over plain HTTP, and get no session.
     "assurance.health.HealthCheckMiddleware",
+    # Published pages for readers not signed in, kept whole with the headers every middleware
+    # below gave them: answered before any of those runs again.
+    "assurance.published_views.PublishedPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the query or the form: NUL bytes and over-long values are refused.
     "assurance.security.RequestLimitsMiddleware",
-    # Published pages for readers not signed in, kept whole: answered before sessions and users.
-    "assurance.published_views.PublishedPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

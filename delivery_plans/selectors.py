@@ -3,7 +3,7 @@ number of queries whatever the size of the plan."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, FloatField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Round
 
 from assurance.models import Rag, ReportingPeriod
@@ -52,44 +52,49 @@ def rag_in(period: ReportingPeriod | None):
     return Coalesce(Subquery(update.values("rag")[:1]), Value(Rag.NOT_RATED.value))
 
 
-def _shares(commitments: QuerySet, counted: QuerySet, *, group: str, by: str) -> list[dict]:
-    """How many `counted` commitments have each value of `by` within each `group` (objective
-    or plan), the group's total, and the percentage of it each count is: one query, counted
-    and divided in the database. `counted` is `commitments` with `by` annotated if need be."""
-    in_group = Subquery(
-        commitments.filter(**{group: OuterRef(group)})
-        .order_by()
-        .values(group)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return list(
-        counted.order_by()
-        .values(group, by)
-        .annotate(
-            count=Count("pk"),
-            total=in_group,
-            percent=Round(Cast(Count("pk"), FloatField()) * Value(100.0) / in_group),
-        )
-    )
+def _count_and_percent(condition: Q) -> tuple[Count, Round]:
+    """How many of a group's commitments meet a condition, and the percentage of the group's
+    total that is, counted and divided in the database."""
+    count = Count("pk", filter=condition)
+    return count, Round(Cast(count, FloatField()) * Value(100.0) / Count("pk"))
 
 
-def delivery_counts(commitments: QuerySet, *, period: ReportingPeriod | None) -> dict:
-    """Per objective and per plan, the commitments of each delivery status and of each RAG in
-    the quarter, with their percentages (four queries, whatever the number of commitments).
+def delivery_counts(
+    commitments: QuerySet, *, period: ReportingPeriod | None, statuses: list[DeliveryStatus]
+) -> dict:
+    """Per objective and per plan, the commitments of each delivery status (of `statuses`, or
+    none) and of each RAG in the quarter, with their percentages: one query, whatever the
+    number of commitments, objectives and plans (one conditional count per status and per
+    RAG, grouped by objective and by plan in one UNION).
 
     {("objective" | "plan", id): {"total": n, "status": {status_id: (count, percent)},
     "rag": {rag: (count, percent)}}}
     """
-    commitments = commitments.order_by()
-    rated = commitments.annotate(quarter_rag=rag_in(period))
+    columns: list[tuple[str, object]] = [("status", s.pk) for s in statuses] + [("status", None)]
+    columns += [("rag", rag) for rag in Rag.values]
+    shares = {}
+    for index, (kind, value) in enumerate(columns):
+        if kind == "rag":
+            condition = Q(quarter_rag=value)
+        else:
+            condition = Q(status__isnull=True) if value is None else Q(status=value)
+        shares[f"count_{index}"], shares[f"percent_{index}"] = _count_and_percent(condition)
+    rated = commitments.order_by().annotate(quarter_rag=rag_in(period))
+    names = ["group", "group_id", "total", *shares]
+    grouped = [
+        rated.values(group)
+        .annotate(group=Value(group), group_id=F(group), total=Count("pk"), **shares)
+        .values_list(*names)
+        for group in ("objective", "plan")
+    ]
     counts: dict = defaultdict(lambda: {"total": 0, "status": {}, "rag": {}})
-    for group in ("objective", "plan"):
-        for kind, queryset, by in (("status", commitments, "status"), ("rag", rated, "quarter_rag")):
-            for row in _shares(commitments, queryset, group=group, by=by):
-                entry = counts[group, row[group]]
-                entry["total"] = row["total"]
-                entry[kind][row[by]] = (row["count"], int(row["percent"] or 0))
+    for row in grouped[0].union(grouped[1], all=True).order_by():
+        values = dict(zip(names, row, strict=True))
+        entry = counts[values["group"], values["group_id"]]
+        entry["total"] = values["total"]
+        for index, (kind, value) in enumerate(columns):
+            if values[f"count_{index}"]:
+                entry[kind][value] = (values[f"count_{index}"], int(values[f"percent_{index}"] or 0))
     return counts
 
 
@@ -129,8 +134,8 @@ def plan_quarter(plan: Plan, period: ReportingPeriod | None) -> dict:
     """Every commitment of a plan with its update for one quarter, grouped by objective, and
     the counts by delivery status and by RAG, per objective and for the plan.
 
-    Ten queries: statuses, objectives, commitments, their areas, their related refs, the
-    quarter's updates, and four of counts.
+    Seven queries: statuses, objectives, commitments, their areas, their related refs, the
+    quarter's updates, and the counts.
     """
     statuses = list(plan.statuses.all())
     objectives = list(plan.objectives.all())
@@ -154,7 +159,7 @@ def plan_quarter(plan: Plan, period: ReportingPeriod | None) -> dict:
         commitment.quarter_update = updates.get(commitment.pk)
         commitment.quarter_rag = commitment.quarter_update.rag if commitment.quarter_update else Rag.NOT_RATED
         by_objective[commitment.objective_id].append(commitment)
-    counts = delivery_counts(plan.commitments.all(), period=period)
+    counts = delivery_counts(plan.commitments.all(), period=period, statuses=statuses)
     groups = [(("objective", o.pk), o.label) for o in objectives] + [(("plan", plan.pk), "Whole plan")]
     return {
         "statuses": statuses,

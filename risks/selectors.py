@@ -36,16 +36,27 @@ def with_latest_review(queryset):
     )
 
 
+def newest_review_pk(on_or_before: datetime.date | None = None) -> Subquery:
+    """A risk's latest review (as at a day), as SQL: annotate risks with it, then read the
+    reviews with `reviews_by_risk`."""
+    return Subquery(_newest_review(on_or_before).values("pk")[:1])
+
+
+def reviews_by_risk(review_ids: Iterable[int | None]) -> dict[int, RiskReview]:
+    """The reviews of the given ids, by risk id: one query."""
+    return {r.risk_id: r for r in RiskReview.objects.filter(pk__in=[i for i in review_ids if i])}
+
+
 def latest_reviews(
     risk_ids: Iterable[int], *, on_or_before: datetime.date | None = None
 ) -> dict[int, RiskReview]:
     """Each risk's latest review (as at a day), by risk id: two queries."""
     ids = list(
         Risk.objects.filter(pk__in=list(risk_ids))
-        .annotate(newest=Subquery(_newest_review(on_or_before).values("pk")[:1]))
+        .annotate(newest=newest_review_pk(on_or_before))
         .values_list("newest", flat=True)
     )
-    return {r.risk_id: r for r in RiskReview.objects.filter(pk__in=[i for i in ids if i])}
+    return reviews_by_risk(ids)
 
 
 def register_risks(organisation, *, user=None, include_restricted: bool | None = None):

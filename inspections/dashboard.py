@@ -5,7 +5,7 @@ the checks before publishing. Restricted items are left out unless the scope inc
 import datetime
 from collections import Counter
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -51,8 +51,6 @@ def _target_at(item: Recommendation, day: datetime.date) -> tuple[datetime.date,
 def _row(item: Recommendation, day: datetime.date) -> dict:
     status = _status_at(item, day)
     target, revisions = _target_at(item, day)
-    updates = [u for u in item.updates.all() if u.dated <= day]
-    latest = updates[-1] if updates else None
     still_open = status in OPEN_STATUSES
     return {
         "id": item.pk,
@@ -74,8 +72,12 @@ def _row(item: Recommendation, day: datetime.date) -> dict:
         "overdue": still_open and target < day,
         "closed_on": item.closed_on.isoformat() if status == Status.CLOSED and item.closed_on else "",
         "closing_evidence": item.closing_evidence if status == Status.CLOSED else "",
-        "update": {"dated": latest.dated.isoformat(), "text": latest.text, "evidence": latest.evidence}
-        if latest
+        "update": {
+            "dated": item.latest_update_dated.isoformat(),
+            "text": item.latest_update_text,
+            "evidence": item.latest_update_evidence,
+        }
+        if item.latest_update_dated
         else None,
         "url": item.get_absolute_url(),
     }
@@ -104,7 +106,7 @@ def _response(report: Report, day: datetime.date, include_restricted: bool) -> d
 
 def snapshot(scope: Scope) -> dict:
     """The tracker as at the quarter's end: counts by status and RAG, overdue items, the
-    statutory responses flagged, and every item grouped by report for the appendix. Four queries."""
+    statutory responses flagged, and every item grouped by report for the appendix. Three queries."""
     organisation, period = scope.organisation, scope.period
     day = scope.status_date
     reports = list(
@@ -115,11 +117,20 @@ def snapshot(scope: Scope) -> dict:
     )
     if not scope.include_restricted:
         items = items.public()
+    # Only the latest update by the day is shown: it is read with its item.
+    latest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk"), dated__lte=day).order_by(
+        "-dated", "-pk"
+    )
     items = list(
         items.prefetch_related(
-            Prefetch("updates", queryset=RecommendationUpdate.objects.order_by("dated", "pk")),
             Prefetch("revisions", queryset=TargetDateRevision.objects.order_by("dated", "pk")),
-        ).in_tracker_order()
+        )
+        .annotate(
+            latest_update_dated=Subquery(latest.values("dated")[:1]),
+            latest_update_text=Subquery(latest.values("text")[:1]),
+            latest_update_evidence=Subquery(latest.values("evidence")[:1]),
+        )
+        .in_tracker_order()
     )
     rows = [_row(item, day) for item in items]
     by_report: dict[int, list[dict]] = {r.pk: [] for r in reports}

@@ -260,7 +260,7 @@ def gone_since_published(publication: Publication, *, with_records: bool = True)
     UNION of every kind's records still there with their visibility. `with_records` also reads
     each restricted record itself (one query per kind with one), for pages that name them."""
     by_model: dict[type[Model], list[int]] = {}
-    for ref in publication.records.order_by().values_list("record", flat=True):
+    for ref in publication.records.order_by("record").values_list("record", flat=True):
         label, _, key = ref.partition(":")
         if not key.isdigit():
             continue
@@ -303,7 +303,7 @@ def gone_since_published(publication: Publication, *, with_records: bool = True)
         if with_records
         else {}
     )
-    found = []
+    found: list[dict] = []
     for model, ids in by_model.items():
         what = model._meta.verbose_name
         restricted_ids = set(restricted.get(model, []))

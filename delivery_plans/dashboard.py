@@ -8,7 +8,7 @@ its public reason, and the figure itself never reaches a publication or its pape
 
 from collections import defaultdict
 
-from django.db.models import F, FilteredRelation, Prefetch, Q
+from django.db.models import FilteredRelation, Prefetch, Q
 from django.urls import reverse
 
 from assurance.models import Rag
@@ -34,9 +34,8 @@ def plans_of(organisation):
     return Plan.objects.for_organisation(organisation).order_by("start_year", "title")
 
 
-def _commitment_row(c: Commitment) -> dict:
-    """A commitment with its update of the quarter (read with it: see `snapshot`)."""
-    rag = c.update_rag if c.update_id else Rag.NOT_RATED
+def _commitment_row(c: Commitment, update: ProgressUpdate | None) -> dict:
+    rag = update.rag if update else Rag.NOT_RATED
     return {
         "ref": c.ref,
         "kind": c.kind,
@@ -53,9 +52,9 @@ def _commitment_row(c: Commitment) -> dict:
         "status_tone": c.status.tone if c.status else "neutral",
         "completed_on": _iso(c.completed_on),
         "related": [r.ref for r in c.related.all()],
-        "update": c.update_text if c.update_id else "",
+        "update": update.text if update else "",
         "rag": str(rag),
-        "rag_reason": c.update_reason if c.update_id else "",
+        "rag_reason": update.rag_reason if update else "",
         "oversight_mechanism": c.oversight_mechanism,
         "url": c.get_absolute_url(),
     }
@@ -110,14 +109,11 @@ def snapshot(scope: Scope) -> dict:
         .prefetch_related("areas", Prefetch("related", queryset=Commitment.objects.only("id", "ref")))
         # The quarter's update (one at most) is joined to its commitment, not read apart.
         .annotate(quarter_update=FilteredRelation("updates", condition=Q(updates__period=period)))
-        .annotate(
-            update_id=F("quarter_update__pk"),
-            update_rag=F("quarter_update__rag"),
-            update_reason=F("quarter_update__rag_reason"),
-            update_text=F("quarter_update__text"),
-        )
+        .select_related("quarter_update")
         .in_plan_order()
     )
+    # A commitment without one has no `quarter_update` attribute at all.
+    updates = {c.pk: c.quarter_update for c in commitments if hasattr(c, "quarter_update")}
     counts = delivery_counts(
         applying, period=period, statuses=[s for group in statuses.values() for s in group]
     )
@@ -125,7 +121,7 @@ def snapshot(scope: Scope) -> dict:
     rows_by_objective = defaultdict(list)
     items = []
     for c in commitments:
-        row = _commitment_row(c)
+        row = _commitment_row(c, updates.get(c.pk))
         rows_by_objective[c.objective_id].append(row)
         items.append(
             {
@@ -177,7 +173,7 @@ def snapshot(scope: Scope) -> dict:
         "items": items,
         # What the publication holds, so that restricting or deleting it later can be flagged.
         "records": [c.record_ref for c in commitments]
-        + [ProgressUpdate(pk=c.update_id).record_ref for c in commitments if c.update_id],
+        + [updates[c.pk].record_ref for c in commitments if c.pk in updates],
     }
 
 

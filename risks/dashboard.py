@@ -108,7 +108,7 @@ def snapshot(scope: Scope) -> dict:
         )
         .in_register_order()
     )
-    reviews = {r.pk: r.latest_review for r in risks if r.latest_review is not None}
+    reviews = {r.pk: r.latest_review for r in risks if hasattr(r, "latest_review")}
     owners = {r.owner_id: r.owner for r in registers} | {organisation.pk: organisation}
     matrices = RiskMatrix.objects.of_many(list(owners.values()))
     rows = [_row(r, reviews.get(r.pk), matrices[r.register.owner_id], day) for r in risks]

@@ -37,8 +37,8 @@ def with_latest_review(queryset):
 
 
 def with_review_as_at(risks: QuerySet[Risk], on_or_before: datetime.date) -> QuerySet[Risk]:
-    """Risks each with `latest_review`, its latest review as at a day (None without one),
-    joined to the risk rather than read apart."""
+    """Risks each with `latest_review`, its latest review as at a day, joined to the risk
+    rather than read apart. A risk with no review by then has no such attribute."""
     newest = Subquery(_newest_review(on_or_before).values("pk")[:1])
     return (
         risks.annotate(newest_review=newest)

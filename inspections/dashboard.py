@@ -5,7 +5,7 @@ the checks before publishing. Restricted items are left out unless the scope inc
 import datetime
 from collections import Counter
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -51,6 +51,7 @@ def _target_at(item: Recommendation, day: datetime.date) -> tuple[datetime.date,
 def _row(item: Recommendation, day: datetime.date) -> dict:
     status = _status_at(item, day)
     target, revisions = _target_at(item, day)
+    latest = getattr(item, "latest_update", None)  # joined by `snapshot`; absent without one
     still_open = status in OPEN_STATUSES
     return {
         "id": item.pk,
@@ -72,12 +73,8 @@ def _row(item: Recommendation, day: datetime.date) -> dict:
         "overdue": still_open and target < day,
         "closed_on": item.closed_on.isoformat() if status == Status.CLOSED and item.closed_on else "",
         "closing_evidence": item.closing_evidence if status == Status.CLOSED else "",
-        "update": {
-            "dated": item.latest_update_dated.isoformat(),
-            "text": item.latest_update_text,
-            "evidence": item.latest_update_evidence,
-        }
-        if item.latest_update_dated
+        "update": {"dated": latest.dated.isoformat(), "text": latest.text, "evidence": latest.evidence}
+        if latest
         else None,
         "url": item.get_absolute_url(),
     }
@@ -117,19 +114,17 @@ def snapshot(scope: Scope) -> dict:
     )
     if not scope.include_restricted:
         items = items.public()
-    # Only the latest update by the day is shown: it is read with its item.
-    latest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk"), dated__lte=day).order_by(
+    # Only the latest update by the day is shown: it is joined to its item, not read apart.
+    newest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk"), dated__lte=day).order_by(
         "-dated", "-pk"
     )
     items = list(
         items.prefetch_related(
             Prefetch("revisions", queryset=TargetDateRevision.objects.order_by("dated", "pk")),
         )
-        .annotate(
-            latest_update_dated=Subquery(latest.values("dated")[:1]),
-            latest_update_text=Subquery(latest.values("text")[:1]),
-            latest_update_evidence=Subquery(latest.values("evidence")[:1]),
-        )
+        .annotate(newest_update=Subquery(newest.values("pk")[:1]))
+        .annotate(latest_update=FilteredRelation("updates", condition=Q(updates__pk=F("newest_update"))))
+        .select_related("latest_update")
         .in_tracker_order()
     )
     rows = [_row(item, day) for item in items]

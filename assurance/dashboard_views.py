@@ -80,7 +80,9 @@ def dashboard(request):
     scope = Scope(organisation=organisation, period=period, include_restricted=True)
     snapshot = take_snapshot(scope)
     published = list(  # newest first (Publication.Meta.ordering)
-        Publication.objects.for_scope(organisation, period).select_related("published_by", "withdrawal")
+        Publication.objects.for_scope(organisation, period).select_related(
+            "organisation", "period", "published_by", "withdrawal"
+        )
     )
     # The baseline the next publication of this quarter would be compared with.
     last = published[0] if published else latest_before(organisation, period)
@@ -100,7 +102,8 @@ def dashboard(request):
             "changes": what_changed(last.snapshot if last else None, published_items),
             "no_baseline": last is None,
             "published_versions": published,
-            "gone_since_published": gone_since_published(current) if current else [],
+            # The page says how many, not which: the withdraw page names them.
+            "gone_since_published": gone_since_published(current, with_records=False) if current else [],
             "current_publication": current,
             "scope_form": choice.form,
             "can_publish": can_publish(request.user),

@@ -1,6 +1,5 @@
 """Reading the audit trail: each change to a record as who, when, and field before -> after."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from heapq import merge
@@ -9,7 +8,6 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.text import capfirst
 
@@ -127,12 +125,28 @@ def changes_since(obj: AuditedModel, version: int) -> list[HistoryEntry]:
     return [e for e in entries_for(obj) if getattr(e.record, "version", 0) > version]
 
 
+def _title_relations(model) -> list[str]:
+    """The relations a record's title may name, two levels deep (an assessment's title names
+    its sub-principle's principle; a withdrawal's, its publication's quarter)."""
+    paths = []
+    for first in model._meta.concrete_fields:
+        if not first.is_relation:
+            continue
+        paths.append(first.name)
+        paths += [
+            f"{first.name}__{second.name}"
+            for second in first.related_model._meta.concrete_fields
+            if second.is_relation
+        ]
+    return paths
+
+
 def recent_changes(limit: int = 50, user=None) -> list[HistoryEntry]:
     """The latest changes across every area, newest first.
 
-    One query per audited model for the newest rows (of the user's organisations, when a user
-    is given), merged by date; titles are then made for the `limit` rows shown only, so the
-    page's cost is bounded whatever the data size.
+    One query per audited model for its newest rows (of the user's organisations, when a user
+    is given), each with its author and the records its title names joined to it, merged by
+    date: the same queries whatever the data, and none for the rows shown.
     """
     streams = []
     for model in audited_models():
@@ -141,27 +155,29 @@ def recent_changes(limit: int = 50, user=None) -> list[HistoryEntry]:
             from assurance.permissions import history_in_scope_for
 
             history = history_in_scope_for(model, history, user)
-        rows = history.select_related("history_user").order_by("-history_date")[:limit]
+        # A history row's foreign keys are LEFT joins: a row whose record has gone still shows.
+        rows = history.select_related("history_user", *_title_relations(model)).order_by("-history_date")[
+            :limit
+        ]
         streams.append([(row.history_date, model, row) for row in rows])
     newest = list(islice(merge(*streams, key=lambda t: t[0], reverse=True), limit))
-    # Records as each change left them, their own relations read in one query per kind of
-    # record and relation: a title (a progress update's "1.2 2016/17 Q3") names related records.
-    instances = {id(row): row.instance for _, _, row in newest}
-    by_model: dict[type[models.Model], list] = defaultdict(list)
-    for _, model, row in newest:
-        by_model[model].append(instances[id(row)])
-    for model, records in by_model.items():
-        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
-        if relations:
-            prefetch_related_objects(records, *relations)
     return [
         _entry(
             row,
-            title=f"{capfirst(str(model._meta.verbose_name))}: {_short(instances[id(row)], row.id)}",
+            title=f"{capfirst(str(model._meta.verbose_name))}: {_short(_as_changed(model, row), row.id)}",
             url=reverse("history", args=[model._meta.label_lower, row.id]),
         )
         for _, model, row in newest
     ]
+
+
+def _as_changed(model, row):
+    """The record as a history row left it, with the related records read with the row."""
+    instance = row.instance
+    for model_field in model._meta.concrete_fields:
+        if model_field.is_relation:
+            model_field.set_cached_value(instance, getattr(row, model_field.name))
+    return instance
 
 
 def _short(instance, pk: int) -> str:

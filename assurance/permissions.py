@@ -54,28 +54,47 @@ ROLES_FOR = {
 }
 
 
+def _read_roles(user) -> None:
+    """The user's auth groups and memberships, read together (one query, however many pages
+    of the request ask) and kept on the user for the request."""
+    from django.contrib.auth.models import Group
+    from django.db.models import IntegerField, Value
+
+    from assurance.models import Membership
+
+    # A group reaches every organisation: its row names none.
+    groups = (
+        Group.objects.filter(user=user)
+        .order_by()
+        .annotate(service_wide=Value(None, output_field=IntegerField()))
+        .values_list("service_wide", "name")
+    )
+    memberships = Membership.objects.filter(user=user).order_by().values_list("organisation_id", "role")
+    rows = list(groups.union(memberships, all=True))
+    roles = {role for organisation, role in rows if organisation is None}
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    user._assurance_service_roles = roles
+    user._assurance_memberships = [
+        (organisation, role) for organisation, role in rows if organisation is not None
+    ]
+
+
 def service_wide_roles(user) -> set[str]:
     """Roles that reach every organisation: auth groups, and the superuser's administration."""
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_assurance_service_roles"):
-        roles = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            roles.add(Role.ADMINISTRATOR)
-        user._assurance_service_roles = roles
+        _read_roles(user)
     return user._assurance_service_roles
 
 
 def memberships_of(user) -> list[tuple[int, str]]:
-    """(organisation id, role) of each role the user holds in one organisation (one query)."""
+    """(organisation id, role) of each role the user holds in one organisation."""
     if not user.is_authenticated:
         return []
     if not hasattr(user, "_assurance_memberships"):
-        from assurance.models import Membership
-
-        user._assurance_memberships = list(
-            Membership.objects.filter(user=user).values_list("organisation_id", "role")
-        )
+        _read_roles(user)
     return user._assurance_memberships
 
 

@@ -6,7 +6,7 @@ import datetime
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import BooleanField, Case, Max, Model, Q, Value, When
 from django.utils import timezone
 
 from assurance.dashboard import acronyms_used, run_checks, take_snapshot, what_changed
@@ -17,6 +17,7 @@ from assurance.models import (
     Publication,
     PublishedRecord,
     ReportingPeriod,
+    Visibility,
     VisibilityModel,
     Withdrawal,
 )
@@ -252,30 +253,66 @@ def publications_holding(record_ref: str):
     )
 
 
-def gone_since_published(publication: Publication) -> list[dict]:
-    """Records a publication holds that have since been restricted or deleted, in one query
-    per kind of record."""
-    by_model: dict[str, list[int]] = {}
-    for ref in publication.records.values_list("record", flat=True):
+def gone_since_published(publication: Publication, *, with_records: bool = True) -> list[dict]:
+    """Records a publication holds that have since been restricted or deleted.
+
+    Two queries whatever the number of kinds of record: the publication's records, then one
+    UNION of every kind's records still there with their visibility. `with_records` also reads
+    each restricted record itself (one query per kind with one), for pages that name them."""
+    by_model: dict[type[Model], list[int]] = {}
+    for ref in publication.records.order_by("record").values_list("record", flat=True):
         label, _, key = ref.partition(":")
-        if key.isdigit():
-            by_model.setdefault(label, []).append(int(key))
-    found = []
-    for label, ids in by_model.items():
+        if not key.isdigit():
+            continue
         try:
             model = apps.get_model(label)
         except LookupError:
             continue
-        present = model._default_manager.in_bulk(ids)
+        by_model.setdefault(model, []).append(int(key))
+    if not by_model:
+        return []
+    models = list(by_model)
+    present = [
+        model._default_manager.filter(pk__in=ids)
+        .order_by()
+        .annotate(
+            gone_kind=Value(index),
+            gone_restricted=Value(False)
+            if not issubclass(model, VisibilityModel)
+            else Case(
+                When(visibility=Visibility.RESTRICTED, then=True), default=False, output_field=BooleanField()
+            ),
+        )
+        .values_list("gone_kind", "pk", "gone_restricted")
+        for index, (model, ids) in enumerate(by_model.items())
+    ]
+    found_rows = (present[0].union(*present[1:], all=True) if len(present) > 1 else present[0]).order_by()
+    restricted: dict[type[Model], list[int]] = {}
+    still_there: set[tuple[type[Model], int]] = set()
+    for index, pk, is_restricted in found_rows:
+        model = models[index]
+        still_there.add((model, pk))
+        if is_restricted:
+            restricted.setdefault(model, []).append(pk)
+    records = (
+        {
+            (model, pk): record
+            for model, pks in restricted.items()
+            for pk, record in model._default_manager.in_bulk(pks).items()
+        }
+        if with_records
+        else {}
+    )
+    found: list[dict] = []
+    for model, ids in by_model.items():
+        what = model._meta.verbose_name
+        restricted_ids = set(restricted.get(model, []))
         for pk in ids:
-            record = present.get(pk)
-            if record is None:
+            if (model, pk) not in still_there:
+                found.append({"record": None, "what": what, "ref": pk, "change": "deleted"})
+            elif pk in restricted_ids:
                 found.append(
-                    {"record": None, "what": model._meta.verbose_name, "ref": pk, "change": "deleted"}
-                )
-            elif isinstance(record, VisibilityModel) and record.is_restricted:
-                found.append(
-                    {"record": record, "what": model._meta.verbose_name, "ref": pk, "change": "restricted"}
+                    {"record": records.get((model, pk)), "what": what, "ref": pk, "change": "restricted"}
                 )
     return found
 

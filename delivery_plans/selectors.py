@@ -3,7 +3,7 @@ number of queries whatever the size of the plan."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from assurance.models import Rag, ReportingPeriod
@@ -53,39 +53,49 @@ def rag_in(period: ReportingPeriod | None):
     return Coalesce(Subquery(update.values("rag")[:1]), Value(Rag.NOT_RATED.value))
 
 
-def _shares(counted: QuerySet, *, group: str, by: str) -> list[dict]:
-    """How many commitments have each value of `by` within each `group` (objective or plan),
-    the group's total, and the percentage of it each count is, to the nearest whole number
-    (halves up): one query, counted in the database. A group's total is the sum of its counts:
-    a subquery counting it would run again for every commitment, so the time would grow as
-    the square of the plan."""
-    rows = list(counted.order_by().values(group, by).annotate(count=Count("pk")))
-    totals: dict = defaultdict(int)
-    for row in rows:
-        totals[row[group]] += row["count"]
-    for row in rows:
-        row["total"] = total = totals[row[group]]
-        # In whole numbers, so no float lands a half on the wrong side.
-        row["percent"] = (200 * row["count"] + total) // (2 * total)
-    return rows
+def _percent(count: int, total: int) -> int:
+    """A count as a whole percentage of its group's total, halves up: in whole numbers, so no
+    float lands a half on the wrong side."""
+    return (200 * count + total) // (2 * total) if total else 0
 
 
-def delivery_counts(commitments: QuerySet, *, period: ReportingPeriod | None) -> dict:
-    """Per objective and per plan, the commitments of each delivery status and of each RAG in
-    the quarter, with their percentages (four queries, whatever the number of commitments).
+def delivery_counts(
+    commitments: QuerySet, *, period: ReportingPeriod | None, statuses: list[DeliveryStatus]
+) -> dict:
+    """Per objective and per plan, the commitments of each delivery status (of `statuses`, or
+    none) and of each RAG in the quarter, with their percentages: one query, whatever the
+    number of commitments, objectives and plans (one conditional count per status and per
+    RAG, grouped by objective and by plan in one UNION).
 
     {("objective" | "plan", id): {"total": n, "status": {status_id: (count, percent)},
     "rag": {rag: (count, percent)}}}
     """
-    commitments = commitments.order_by()
-    rated = commitments.annotate(quarter_rag=rag_in(period))
+    columns: list[tuple[str, object]] = [("status", s.pk) for s in statuses] + [("status", None)]
+    columns += [("rag", rag) for rag in Rag.values]
+    shares = {}
+    for index, (kind, value) in enumerate(columns):
+        if kind == "rag":
+            condition = Q(quarter_rag=value)
+        else:
+            condition = Q(status__isnull=True) if value is None else Q(status=value)
+        shares[f"count_{index}"] = Count("pk", filter=condition)
+    rated = commitments.order_by().annotate(quarter_rag=rag_in(period))
+    names = ["group", "group_id", "total", *shares]
+    grouped = [
+        rated.values(group)
+        .annotate(group=Value(group), group_id=F(group), total=Count("pk"), **shares)
+        .values_list(*names)
+        for group in ("objective", "plan")
+    ]
     counts: dict = defaultdict(lambda: {"total": 0, "status": {}, "rag": {}})
-    for group in ("objective", "plan"):
-        for kind, queryset, by in (("status", commitments, "status"), ("rag", rated, "quarter_rag")):
-            for row in _shares(queryset, group=group, by=by):
-                entry = counts[group, row[group]]
-                entry["total"] = row["total"]
-                entry[kind][row[by]] = (row["count"], int(row["percent"] or 0))
+    for row in grouped[0].union(grouped[1], all=True).order_by():
+        values = dict(zip(names, row, strict=True))
+        entry = counts[values["group"], values["group_id"]]
+        entry["total"] = values["total"]
+        for index, (kind, value) in enumerate(columns):
+            count = values[f"count_{index}"]
+            if count:
+                entry[kind][value] = (count, _percent(count, values["total"]))
     return counts
 
 
@@ -125,8 +135,8 @@ def plan_quarter(plan: Plan, period: ReportingPeriod | None) -> dict:
     """Every commitment of a plan with its update for one quarter, grouped by objective, and
     the counts by delivery status and by RAG, per objective and for the plan.
 
-    Ten queries: statuses, objectives, commitments, their areas, their related refs, the
-    quarter's updates, and four of counts.
+    Seven queries: statuses, objectives, commitments, their areas, their related refs, the
+    quarter's updates, and the counts.
     """
     statuses = list(plan.statuses.all())
     objectives = list(plan.objectives.all())
@@ -150,7 +160,7 @@ def plan_quarter(plan: Plan, period: ReportingPeriod | None) -> dict:
         commitment.quarter_update = updates.get(commitment.pk)
         commitment.quarter_rag = commitment.quarter_update.rag if commitment.quarter_update else Rag.NOT_RATED
         by_objective[commitment.objective_id].append(commitment)
-    counts = delivery_counts(plan.commitments.all(), period=period)
+    counts = delivery_counts(plan.commitments.all(), period=period, statuses=statuses)
     groups = [(("objective", o.pk), o.label) for o in objectives] + [(("plan", plan.pk), "Whole plan")]
     return {
         "statuses": statuses,

@@ -5,7 +5,7 @@ the checks before publishing. Restricted items are left out unless the scope inc
 import datetime
 from collections import Counter
 
-from django.db.models import Prefetch
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -51,8 +51,7 @@ def _target_at(item: Recommendation, day: datetime.date) -> tuple[datetime.date,
 def _row(item: Recommendation, day: datetime.date) -> dict:
     status = _status_at(item, day)
     target, revisions = _target_at(item, day)
-    updates = [u for u in item.updates.all() if u.dated <= day]
-    latest = updates[-1] if updates else None
+    latest = getattr(item, "latest_update", None)  # joined by `snapshot`; absent without one
     still_open = status in OPEN_STATUSES
     return {
         "id": item.pk,
@@ -104,7 +103,7 @@ def _response(report: Report, day: datetime.date, include_restricted: bool) -> d
 
 def snapshot(scope: Scope) -> dict:
     """The tracker as at the quarter's end: counts by status and RAG, overdue items, the
-    statutory responses flagged, and every item grouped by report for the appendix. Four queries."""
+    statutory responses flagged, and every item grouped by report for the appendix. Three queries."""
     organisation, period = scope.organisation, scope.period
     day = scope.status_date
     reports = list(
@@ -115,11 +114,18 @@ def snapshot(scope: Scope) -> dict:
     )
     if not scope.include_restricted:
         items = items.public()
+    # Only the latest update by the day is shown: it is joined to its item, not read apart.
+    newest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk"), dated__lte=day).order_by(
+        "-dated", "-pk"
+    )
     items = list(
         items.prefetch_related(
-            Prefetch("updates", queryset=RecommendationUpdate.objects.order_by("dated", "pk")),
             Prefetch("revisions", queryset=TargetDateRevision.objects.order_by("dated", "pk")),
-        ).in_tracker_order()
+        )
+        .annotate(newest_update=Subquery(newest.values("pk")[:1]))
+        .annotate(latest_update=FilteredRelation("updates", condition=Q(updates__pk=F("newest_update"))))
+        .select_related("latest_update")
+        .in_tracker_order()
     )
     rows = [_row(item, day) for item in items]
     by_report: dict[int, list[dict]] = {r.pk: [] for r in reports}

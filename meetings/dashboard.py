@@ -65,14 +65,13 @@ def _glossary(bodies: list[OversightBody]) -> list[dict]:
     return [_glossary_entry(b) for b in sorted(bodies, key=lambda b: (*order(b), b.name.lower()))]
 
 
-def _holding_to_account(bodies: list[OversightBody], scope: Scope, day) -> list[dict]:
+def _holding_to_account(
+    bodies: list[OversightBody], scope: Scope, day, meetings: list, items_of: dict[int, list]
+) -> list[dict]:
     """Every month of the financial year to the status date, for each holding-to-account body."""
     chosen = [b for b in bodies if b.holds_to_account]
-    months = selectors.holding_to_account_months(
-        bodies=chosen,
-        start_year=scope.period.start_year,
-        include_restricted=scope.include_restricted,
-        until=day,
+    months = selectors.months_of(
+        bodies=chosen, start_year=scope.period.start_year, until=day, meetings=meetings
     )
     return [
         {
@@ -86,7 +85,7 @@ def _holding_to_account(bodies: list[OversightBody], scope: Scope, day) -> list[
                             "status": m.status,
                             "status_label": m.get_status_display(),
                             "ad_hoc": m.ad_hoc,
-                            "items": [_item(i) for i in m.items.all()],
+                            "items": [_item(i) for i in items_of[m.pk]],
                         }
                         for m in month["meetings"]
                     ],
@@ -103,32 +102,43 @@ def snapshot(scope: Scope) -> dict:
     the coverage gaps, the glossary of the organisation's bodies, and the holding-to-account
     meetings of the year to date.
 
-    Fourteen queries whatever the data size: meetings, their items, objectives and
-    commitments; actions; the plan's commitments, the bodies overseeing them and the quarter's
-    oversight schedule; the bodies; the year's holding-to-account meetings and their items.
+    Eight queries whatever the data size: the bodies; the year's meetings to the status date
+    (the quarter's are among them), their items, objectives and commitments; actions; the
+    plan's commitments with whether the quarter's oversight schedule has them, and the bodies
+    overseeing them.
     """
     organisation, period, restricted = scope.organisation, scope.period, scope.include_restricted
     day = scope.status_date
-    meetings = list(
-        selectors.period_meetings(organisation=organisation, period=period)
-        .filter(date__lte=day)
-        .order_by("date", "pk")
+    organisation_bodies = list(
+        selectors.OversightBody.objects.for_organisation(organisation).select_related("objective")
     )
-    items = list(
+    bodies = {b.pk: b for b in organisation_bodies}
+    # The year's meetings are read once: the quarter's for its section, the holding-to-account
+    # bodies' for the year to date.
+    year_start, until = selectors.financial_year_to(period.start_year, day)
+    year_meetings = list(
+        selectors.Meeting.objects.filter(
+            body__in=list(bodies), date__gte=year_start, date__lte=until
+        ).order_by("date", "pk")
+    )
+    for m in year_meetings:
+        m.body = bodies[m.body_id]
+    year_items = list(
         selectors.items_with_links(restricted)
-        .filter(meeting__in=[m.pk for m in meetings])
+        .filter(meeting__in=[m.pk for m in year_meetings])
         .order_by("number", "pk")
     )
-    by_meeting = {m.pk: m for m in meetings}
-    items_of = {m.pk: [] for m in meetings}
-    for item in items:
+    by_meeting = {m.pk: m for m in year_meetings}
+    items_of: dict[int, list] = {m.pk: [] for m in year_meetings}
+    for item in year_items:
         item.meeting = by_meeting[item.meeting_id]
         items_of[item.meeting_id].append(item)
+    meetings = [m for m in year_meetings if period.start_date <= m.date <= period.end_date]
+    items = [i for i in year_items if period.start_date <= i.meeting.date <= period.end_date]
 
-    bodies = selectors.OversightBody.objects.for_organisation(organisation).values("pk")
     actions = list(
         selectors.visible_actions(restricted)
-        .filter(item__meeting__body__in=bodies, item__meeting__date__lte=day)
+        .filter(item__meeting__body__in=list(bodies), item__meeting__date__lte=day)
         .exclude(closed_on__lt=period.start_date)
         .select_related("item__meeting__body")
         .order_by("due_date", "pk")
@@ -137,9 +147,6 @@ def snapshot(scope: Scope) -> dict:
     open_rows = [r for r in rows if r["status"] != Action.Status.CLOSED]
     rows_coverage = selectors.coverage(
         organisation=organisation, period=period, include_restricted=restricted, items=items
-    )
-    organisation_bodies = list(
-        selectors.OversightBody.objects.for_organisation(organisation).select_related("objective")
     )
     return {
         "period": period.label,
@@ -180,7 +187,7 @@ def snapshot(scope: Scope) -> dict:
             ],
         },
         "glossary": _glossary(organisation_bodies),
-        "holding_to_account": _holding_to_account(organisation_bodies, scope, day),
+        "holding_to_account": _holding_to_account(organisation_bodies, scope, day, year_meetings, items_of),
         "items": [
             {
                 "key": f"action:{r['id']}",

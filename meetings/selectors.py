@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from assurance.models import Organisation, ReportingPeriod
 from delivery_plans.models import Commitment, OversightScheduleEntry
@@ -120,23 +120,22 @@ def coverage(
     """Every commitment of the organisation's plans in force in the period, with the agenda
     items that scrutinised it in the period and whether the oversight schedule planned it.
 
-    Three queries, plus three for the items unless the caller already has them.
+    Two queries, plus three for the items unless the caller already has them.
     """
     year = period.start_year
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     overseers = OversightBody.objects.filter(pk__in=bodies).order_by("name")
+    schedule = OversightScheduleEntry.objects.filter(commitment=OuterRef("pk"), period__start_year=year)
+    if period.quarter is not None:
+        schedule = schedule.filter(period__quarter=period.quarter)
     commitments = list(
         Commitment.objects.for_organisation(organisation, year=year)
         .select_related("plan", "objective")
         .prefetch_related(Prefetch("oversight_bodies", queryset=overseers))
+        # Whether the oversight schedule plans it, asked with the commitment.
+        .annotate(scheduled=Exists(schedule))
         .order_by("plan__title", "objective__order", "objective__sort_key", "sort_key", "ref")
     )
-    schedule = OversightScheduleEntry.objects.filter(
-        commitment__in=[c.pk for c in commitments], period__start_year=year
-    )
-    if period.quarter is not None:
-        schedule = schedule.filter(period__quarter=period.quarter)
-    scheduled = set(schedule.values_list("commitment_id", flat=True))
     if items is None:
         items = list(
             items_with_links(include_restricted)
@@ -150,7 +149,7 @@ def coverage(
             continue
         for commitment in item.commitments.all():
             by_commitment[commitment.pk].append(item)
-    return [CoverageRow(c, c.pk in scheduled, by_commitment[c.pk]) for c in commitments]
+    return [CoverageRow(c, c.scheduled, by_commitment[c.pk]) for c in commitments]
 
 
 def holding_to_account_year(*, body: OversightBody, start_year: int, include_restricted: bool) -> list[dict]:
@@ -159,6 +158,14 @@ def holding_to_account_year(*, body: OversightBody, start_year: int, include_res
     return holding_to_account_months(
         bodies=[body], start_year=start_year, include_restricted=include_restricted
     )[body.pk]
+
+
+def financial_year_to(
+    start_year: int, until: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a financial year, the last no later than `until`."""
+    start, end = datetime.date(start_year, 4, 1), datetime.date(start_year + 1, 3, 31)
+    return start, end if until is None else min(end, until)
 
 
 def holding_to_account_months(
@@ -170,9 +177,7 @@ def holding_to_account_months(
 ) -> dict[int, list[dict]]:
     """For each body, every month of a financial year (up to the month of `until`, if given)
     with its meetings held by then and their items, in four queries however many bodies."""
-    start, end = datetime.date(start_year, 4, 1), datetime.date(start_year + 1, 3, 31)
-    if until is not None:
-        end = min(end, until)
+    start, end = financial_year_to(start_year, until)
     meetings = list(
         Meeting.objects.filter(body__in=[b.pk for b in bodies], date__gte=start, date__lte=end)
         .order_by("date", "pk")
@@ -180,6 +185,15 @@ def holding_to_account_months(
             Prefetch("items", queryset=items_with_links(include_restricted).order_by("number", "pk"))
         )
     )
+    return months_of(bodies=bodies, start_year=start_year, until=end, meetings=meetings)
+
+
+def months_of(
+    *, bodies: list[OversightBody], start_year: int, until: datetime.date, meetings: list[Meeting]
+) -> dict[int, list[dict]]:
+    """For each body, every month of a financial year up to the month of `until`, with the
+    body's meetings among `meetings` (in their order): a month without one is there with no
+    meetings, so the gap shows. For a caller that has read the meetings already."""
     by_month = defaultdict(list)
     for meeting in meetings:
         by_month[meeting.body_id, meeting.date.month].append(meeting)
@@ -188,7 +202,7 @@ def holding_to_account_months(
         months[body.pk] = []
         for month in MONTHS:
             first = datetime.date(start_year if month >= 4 else start_year + 1, month, 1)
-            if first > end:
+            if first > until:
                 break
             months[body.pk].append({"month": first, "meetings": by_month[body.pk, month]})
     return months

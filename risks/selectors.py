@@ -2,9 +2,9 @@
 number of queries whatever the size of the registers."""
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from assurance.charts import trend_svg
 from assurance.permissions import can_see_restricted
@@ -36,16 +36,15 @@ def with_latest_review(queryset):
     )
 
 
-def latest_reviews(
-    risk_ids: Iterable[int], *, on_or_before: datetime.date | None = None
-) -> dict[int, RiskReview]:
-    """Each risk's latest review (as at a day), by risk id: two queries."""
-    ids = list(
-        Risk.objects.filter(pk__in=list(risk_ids))
-        .annotate(newest=Subquery(_newest_review(on_or_before).values("pk")[:1]))
-        .values_list("newest", flat=True)
+def with_review_as_at(risks: QuerySet[Risk], on_or_before: datetime.date) -> QuerySet[Risk]:
+    """Risks each with `latest_review`, its latest review as at a day, joined to the risk
+    rather than read apart. A risk with no review by then has no such attribute."""
+    newest = Subquery(_newest_review(on_or_before).values("pk")[:1])
+    return (
+        risks.annotate(newest_review=newest)
+        .annotate(latest_review=FilteredRelation("reviews", condition=Q(reviews__pk=F("newest_review"))))
+        .select_related("latest_review")
     )
-    return {r.risk_id: r for r in RiskReview.objects.filter(pk__in=[i for i in ids if i])}
 
 
 def register_risks(organisation, *, user=None, include_restricted: bool | None = None):

@@ -370,3 +370,27 @@ def test_a_meeting_date_that_is_no_date_says_how_to_write_one(publisher_client, 
     response = publisher_client.post(url, {"title": "Assurance", "meeting_date": "7th of Dec"})
     assert "Enter the date as 7/12/2016 or 7 December 2016" in response.content.decode()
     assert not CoverReport.objects.exists()
+
+
+def test_what_is_gone_since_published_is_read_in_two_queries_whatever_the_kinds_of_record(
+    home, quarter, published_item, django_assert_num_queries
+):
+    from assurance.publishing import gone_since_published
+    from assurance.writes import record_delete, record_update
+    from meetings.models import Action
+
+    item, publication = published_item
+    action = Action.objects.get(item=item)
+    action_pk = action.pk
+    record_delete(instance=action, loaded_version=action.version, by=None)
+    item.visibility = Visibility.RESTRICTED
+    record_update(instance=item, loaded_version=item.version, by=None)
+    with django_assert_num_queries(2):
+        gone = gone_since_published(publication, with_records=False)
+    assert sorted((g["what"], g["ref"], g["change"]) for g in gone) == [
+        ("action", action_pk, "deleted"),
+        ("agenda item", item.pk, "restricted"),
+    ]
+    # The withdraw page names the restricted records: read only for it.
+    named = gone_since_published(publication)
+    assert [g["record"] for g in named if g["change"] == "restricted"] == [item]

@@ -212,10 +212,12 @@ class PublishedPagesMiddleware:
             if made_for_everyone and response.get("ETag") == etag:
                 cache.set(key, self.keep(response))
             return response
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-        if not_modified is not None:
-            return not_modified
-        return self.serve(request, kept)
+        response = self.serve(request, kept)
+        # A 304 repeats the kept copy's ETag, Cache-Control and Vary.
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        return response if not_modified is None else not_modified
 
     @staticmethod
     def wanted(request) -> tuple[str, str, int] | None:

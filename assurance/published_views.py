@@ -114,18 +114,29 @@ def publication_context(publication: Publication, *, preview: bool = False) -> d
 PUBLISHED_MAX_AGE = 60 * 60
 
 
+# The versions of one organisation's quarter; the tables' names are put in by _versions_sql.
+VERSIONS_SQL = (
+    "SELECT p.id, p.version, p.published_at, w.withdrawn_at FROM {publication} p"
+    " JOIN {organisation} o ON o.id = p.organisation_id"
+    " JOIN {period} r ON r.id = p.period_id"
+    " LEFT JOIN {withdrawal} w ON w.publication_id = p.id"
+    " WHERE o.slug = %s AND r.start_year = %s AND r.quarter = %s ORDER BY p.version"
+)
+
+
 def _versions_sql(database) -> str:
     def table(model) -> str:
         return database.ops.quote_name(model._meta.db_table)
 
+    models = {
+        "publication": Publication,
+        "organisation": Organisation,
+        "period": ReportingPeriod,
+        "withdrawal": Withdrawal,
+    }
+    names = {key: table(model) for key, model in models.items()}
     # Only the models' own table names are put in; every value is a parameter.
-    return (  # nosec B608
-        f"SELECT p.id, p.version, p.published_at, w.withdrawn_at FROM {table(Publication)} p"  # noqa: S608
-        f" JOIN {table(Organisation)} o ON o.id = p.organisation_id"
-        f" JOIN {table(ReportingPeriod)} r ON r.id = p.period_id"
-        f" LEFT JOIN {table(Withdrawal)} w ON w.publication_id = p.id"
-        " WHERE o.slug = %s AND r.start_year = %s AND r.quarter = %s ORDER BY p.version"
-    )
+    return VERSIONS_SQL.format(**names)  # noqa: S608  # nosec B608
 
 
 def period_versions(organisation_slug: str, start_year: int, quarter: int | None) -> list[tuple]:

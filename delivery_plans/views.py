@@ -407,7 +407,7 @@ def schedule(request, pk: int):
     oversees it. Only quarters already recorded are offered. A page per objective keeps the
     page, and the form it posts, the size of an objective, not of the whole plan."""
     plan = in_scope_or_404(Plan.objects.select_related("owner"), request.user, pk=pk)
-    objectives = list(plan.objectives.annotate(commitment_count=Count("commitments")))
+    objectives = selectors.objectives_counted(plan)
     wanted = request.GET.get("objective", "")
     objective = _chosen_objective(objectives, wanted)
     all_quarters = list(plan_quarters(plan))

@@ -3,11 +3,19 @@ number of queries whatever the size of the plan."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from assurance.models import Rag, ReportingPeriod
-from delivery_plans.models import Commitment, DeliveryStatus, Measure, MeasureValue, Plan, ProgressUpdate
+from assurance.models import RAG_SEVERITY, Rag, ReportingPeriod
+from delivery_plans.models import (
+    Commitment,
+    DeliveryStatus,
+    Measure,
+    MeasureValue,
+    Objective,
+    Plan,
+    ProgressUpdate,
+)
 
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.NOT_RATED]
 NO_STATUS = "No status recorded"
@@ -131,53 +139,64 @@ def count_rows(counts: dict, groups, *, kind: str, statuses: list[DeliveryStatus
     return rows
 
 
-def plan_quarter(plan: Plan, period: ReportingPeriod | None) -> dict:
-    """Every commitment of a plan with its update for one quarter, grouped by objective, and
-    the counts by delivery status and by RAG, per objective and for the plan.
+def objectives_counted(plan: Plan) -> list[Objective]:
+    """A plan's objectives in order, each with its number of commitments (one query)."""
+    # Ordered here: Django leaves Meta.ordering out of a query that groups, as this count does.
+    counted = plan.objectives.annotate(commitment_count=Count("commitments"))
+    return list(counted.order_by("order", "sort_key", "pk"))
 
-    Seven queries: statuses, objectives, commitments, their areas, their related refs, the
-    quarter's updates, and the counts.
+
+# How many Red and Amber commitments the plan overview lists: enough for a quarter's
+# exceptions to be read at a glance; the commitment list has the rest.
+EXCEPTIONS_SHOWN = 20
+
+
+def quarter_exceptions(plan: Plan, period: ReportingPeriod, *, limit: int = EXCEPTIONS_SHOWN) -> list:
+    """The quarter's updates rated Red or Amber, Red first, each in plan order, with their
+    commitment: at most `limit`, sorted and cut in the database (one query), so the page
+    holds the same number of rows however many the plan has."""
+    severity = Case(*(When(rag=rag, then=Value(n)) for rag, n in RAG_SEVERITY.items()), default=Value(9))
+    return list(
+        ProgressUpdate.objects.filter(commitment__plan=plan, period=period)
+        .needing_attention()
+        .select_related("commitment__objective", "commitment__status")
+        .order_by(
+            severity,
+            "commitment__objective__order",
+            "commitment__objective__sort_key",
+            "commitment__objective_id",
+            "commitment__sort_key",
+            "commitment_id",
+        )[:limit]
+    )
+
+
+def plan_quarter(plan: Plan, period: ReportingPeriod | None) -> dict:
+    """A plan's objectives, its counts by delivery status and by RAG in one quarter (per
+    objective and for the plan), and the quarter's exceptions: the first Red and Amber, and
+    how many there are in all. Never every commitment: the page stays the same size as the
+    plan grows.
+
+    Four queries, whatever the size of the plan: statuses, objectives with their number of
+    commitments, the counts and, when the quarter has any, the exceptions.
     """
     statuses = list(plan.statuses.all())
-    objectives = list(plan.objectives.all())
-    commitments = list(
-        plan.commitments.select_related("objective", "status").prefetch_related(
-            "areas", Prefetch("related", queryset=Commitment.objects.only("id", "ref", "plan_id"))
-        )
-    )
-    updates = (
-        {
-            u.commitment_id: u
-            for u in ProgressUpdate.objects.filter(commitment__plan=plan, period=period).select_related(
-                "author"
-            )
-        }
-        if period is not None
-        else {}
-    )
-    by_objective = defaultdict(list)
-    for commitment in commitments:
-        commitment.quarter_update = updates.get(commitment.pk)
-        commitment.quarter_rag = commitment.quarter_update.rag if commitment.quarter_update else Rag.NOT_RATED
-        by_objective[commitment.objective_id].append(commitment)
+    objectives = objectives_counted(plan)
     counts = delivery_counts(plan.commitments.all(), period=period, statuses=statuses)
     groups = [(("objective", o.pk), o.label) for o in objectives] + [(("plan", plan.pk), "Whole plan")]
+    rated = counts["plan", plan.pk]["rag"]
+    red, amber = (rated.get(rag.value, (0, 0))[0] for rag in (Rag.RED, Rag.AMBER))
+    exceptions = quarter_exceptions(plan, period) if period is not None and red + amber else []
     return {
         "statuses": statuses,
-        "groups": [
-            {
-                "objective": objective,
-                "commitments": by_objective.get(objective.pk, []),
-                "attention": [
-                    c for c in by_objective.get(objective.pk, []) if c.quarter_rag in (Rag.RED, Rag.AMBER)
-                ],
-            }
-            for objective in objectives
-        ],
+        "objectives": objectives,
         "by_status": count_rows(counts, groups, kind="status", statuses=statuses),
         "by_rag": count_rows(counts, groups, kind="rag", statuses=statuses),
-        "commitments": commitments,
-        "updates": updates,
+        "exceptions": exceptions,
+        "exceptions_total": red + amber,
+        "exceptions_red": red,
+        "exceptions_amber": amber,
+        "exceptions_not_shown": red + amber - len(exceptions),
     }
 
 

@@ -4,6 +4,7 @@ measures and their values, and import and export."""
 
 import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
@@ -364,13 +365,15 @@ class ProgressUpdateFormView(ObjectFormView):
         return context
 
 
-def _schedule_state(plan: Plan, quarters: list[ReportingPeriod]):
-    """The plan's commitments, their entries in the given quarters, and a fingerprint of both:
-    any tick, untick, change of body or commitment added or removed changes the fingerprint."""
-    commitments = list(plan.commitments.select_related("objective"))
+def _schedule_state(objective: Objective | None, quarters: list[ReportingPeriod]):
+    """One objective's commitments, their entries in the given quarters, and a fingerprint of
+    both: any tick, untick, change of body or commitment added, moved or removed changes it."""
+    if objective is None:
+        return [], {}, hashlib.sha256(b"[]").hexdigest()[:32]
+    commitments = list(objective.commitments.select_related("objective").order_by("sort_key", "pk"))
     entries = {
         (e.commitment_id, e.period_id): e
-        for e in OversightScheduleEntry.objects.filter(commitment__plan=plan, period__in=quarters)
+        for e in OversightScheduleEntry.objects.filter(commitment__objective=objective, period__in=quarters)
     }
     state = [sorted(c.pk for c in commitments), sorted((e.pk, e.version) for e in entries.values())]
     fingerprint = hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
@@ -383,13 +386,30 @@ def _current_year(organisation, periods: list[ReportingPeriod]):
     return next((p for p in periods if p.start_year == today), periods[0] if periods else None)
 
 
+def _chosen_objective(objectives: list[Objective], wanted: str) -> Objective | None:
+    """The objective ?objective= names, by its ref (as the links give it, in any case) or
+    else by its pk; the plan's first when none is named. None when the plan has no such
+    objective: a ref such as "2" is tried as a ref before a pk, so links by ref never miss."""
+    wanted = wanted.strip()
+    if not wanted:
+        return objectives[0] if objectives else None
+    by_ref = next((o for o in objectives if o.ref.lower() == wanted.lower()), None)
+    if by_ref is not None or not wanted.isdigit():
+        return by_ref
+    return next((o for o in objectives if o.pk == int(wanted)), None)
+
+
 @require_http_methods(["GET", "POST"])
 @access(Access.EDIT)
 def schedule(request, pk: int):
-    """The frequency-of-oversight grid, one financial year at a time (?period=2016-17):
-    commitments by quarter, each tick with the body that oversees it. Only quarters already
-    recorded are offered."""
+    """The frequency-of-oversight grid, one objective and one financial year at a time
+    (?objective=2&period=2016-17): its commitments by quarter, each tick with the body that
+    oversees it. Only quarters already recorded are offered. A page per objective keeps the
+    page, and the form it posts, the size of an objective, not of the whole plan."""
     plan = in_scope_or_404(Plan.objects.select_related("owner"), request.user, pk=pk)
+    objectives = selectors.objectives_counted(plan)
+    wanted = request.GET.get("objective", "")
+    objective = _chosen_objective(objectives, wanted)
     all_quarters = list(plan_quarters(plan))
     years = [ReportingPeriod(start_year=y) for y in sorted({q.start_year for q in all_quarters})]
     choice = choose_scope(
@@ -397,15 +417,33 @@ def schedule(request, pk: int):
     )
     year = choice.period.start_year if choice.period else None
     quarters = [q for q in all_quarters if q.start_year == year]
-    commitments, entries, fingerprint = _schedule_state(plan, quarters)
-    status, conflict = 200, ""
-    if request.method == "POST" and year is not None:
+    context = {
+        "plan": plan,
+        "objectives": objectives,
+        "objective": objective,
+        "year": year,
+        "scope_form": choice.form,
+        # The period chooser keeps the objective, and the objective links keep the period.
+        "scope_keep": [("objective", objective.ref)] if objective else [],
+        # What the save posts to and returns to: this year and this objective.
+        "query": urlencode(choice.hidden_fields() + ([("objective", objective.ref)] if objective else [])),
+        "quarters": quarters,
+        "conflict": "",
+    }
+    if objective is None and wanted.strip():
+        # A link to an objective since deleted, or a mistyped address: say so, and offer the
+        # plan's objectives, rather than a bare "Page not found".
+        context |= {"unknown_objective": wanted.strip(), "rows": []}
+        return render(request, "delivery_plans/schedule.html", context, status=404)
+    commitments, entries, fingerprint = _schedule_state(objective, quarters)
+    status = 200
+    if request.method == "POST" and year is not None and objective is not None:
         form = ScheduleForm(request.POST, commitments=commitments, quarters=quarters)
         if form.is_valid():
             with transaction.atomic():
                 # One schedule save at a time per plan, so two cannot both pass the check below.
                 Plan.objects.select_for_update().filter(pk=plan.pk).first()
-                commitments, entries, fingerprint = _schedule_state(plan, quarters)
+                commitments, entries, fingerprint = _schedule_state(objective, quarters)
                 if form.cleaned_data["fingerprint"] == fingerprint:
                     try:
                         with transaction.atomic():
@@ -413,18 +451,21 @@ def schedule(request, pk: int):
                     except (StaleRecords, StaleEdit, RecordGone):
                         pass  # changed meanwhile: shown as a conflict below
                     else:
-                        messages.success(request, f"Oversight schedule for {quarters[0].year_label} saved")
-                        return HttpResponseRedirect(
-                            reverse("delivery_plans:schedule", args=[plan.pk]) + f"?{choice.query}"
+                        messages.success(
+                            request,
+                            f"Oversight schedule of {objective.label} for {quarters[0].year_label} saved",
                         )
-            # Someone saved this year's schedule after the page was loaded: show theirs.
+                        return HttpResponseRedirect(
+                            reverse("delivery_plans:schedule", args=[plan.pk]) + f"?{context['query']}"
+                        )
+            # Someone saved this part of the schedule after the page was loaded: show theirs.
             form = ScheduleForm(
                 initial=_schedule_initial(entries, fingerprint), commitments=commitments, quarters=quarters
             )
-            conflict = (
-                "Someone else changed this year's oversight schedule after you opened this page. "
-                "Your changes were not saved: the grid below shows the schedule as it is now; "
-                "make your changes again."
+            context["conflict"] = (
+                "Someone else changed this objective's oversight schedule for the year after you "
+                "opened this page. Your changes were not saved: the grid below shows the schedule "
+                "as it is now; make your changes again."
             )
             status = 409
         else:
@@ -433,21 +474,9 @@ def schedule(request, pk: int):
         form = ScheduleForm(
             initial=_schedule_initial(entries, fingerprint), commitments=commitments, quarters=quarters
         )
-    rows = [{"commitment": c, "cells": [form.cell(c, q) for q in quarters]} for c in commitments]
-    return render(
-        request,
-        "delivery_plans/schedule.html",
-        {
-            "plan": plan,
-            "form": form,
-            "year": year,
-            "scope_form": choice.form,
-            "quarters": quarters,
-            "rows": rows,
-            "conflict": conflict,
-        },
-        status=status,
-    )
+    context["form"] = form
+    context["rows"] = [{"commitment": c, "cells": [form.cell(c, q) for q in quarters]} for c in commitments]
+    return render(request, "delivery_plans/schedule.html", context, status=status)
 
 
 def _schedule_initial(entries, fingerprint: str) -> dict:

@@ -4,7 +4,8 @@ with their errors too, and a commitment is added by keyboard alone without JavaS
 import pytest
 from django.urls import reverse
 
-from delivery_plans.models import Commitment, Plan
+from assurance.models import ReportingPeriod
+from delivery_plans.models import Commitment, OversightScheduleEntry, Plan
 from tests.browser.conftest import browser, browser_without_js, demo, sign_in, wait_for_page  # noqa: F401
 from tests.browser.test_accessibility import axe_violations, check_pages
 
@@ -30,6 +31,9 @@ def plan_pages(plan: Plan) -> list[str]:
         reverse("delivery_plans:measure_update", args=[measure.pk]),
         reverse("delivery_plans:value_update", args=[measure.values.get(withheld=True).pk]),
         reverse("delivery_plans:import", args=[plan.pk]),
+        reverse("delivery_plans:schedule", args=[plan.pk]) + "?period=2016-17&objective=3",
+        # An objective the plan does not have: the page says so, and offers the others.
+        reverse("delivery_plans:schedule", args=[plan.pk]) + "?objective=99",
     ]
 
 
@@ -72,3 +76,45 @@ def test_a_commitment_is_added_by_keyboard_without_javascript(browser_without_js
     commitment = Commitment.objects.get(plan=plan, ref="4.10")
     assert (commitment.lead_officer, commitment.status.name) == ("Head of Performance", "Completed")
     assert "Keep rural crime down" in driver.page_source
+
+
+def test_the_schedule_is_changed_one_objective_at_a_time_by_keyboard_without_javascript(
+    browser_without_js,  # noqa: F811
+    live_server,
+    demo,  # noqa: F811
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = browser_without_js
+    sign_in(driver, live_server, "editor")
+    plan = Plan.objects.get(owner__is_home=True)
+    url = live_server.url + reverse("delivery_plans:schedule", args=[plan.pk]) + "?period=2016-17"
+    driver.get(url)
+    driver.find_element(By.PARTIAL_LINK_TEXT, "2. Secure").send_keys(Keys.ENTER)
+    WebDriverWait(driver, 15).until(
+        lambda d: (
+            "objective=2" in d.current_url and d.execute_script("return document.readyState") == "complete"
+        )
+    )
+    commitment = plan.commitments.filter(objective__ref="2").order_by("sort_key").first()
+    before = set(OversightScheduleEntry.objects.values_list("pk", "version"))
+    cell = f"c{commitment.pk}-p{ReportingPeriod.objects.get(start_year=2016, quarter=4).pk}"
+    box = driver.find_element(By.ID, f"id_{cell}")
+    ticked = box.is_selected()
+    box.send_keys(Keys.SPACE)
+    driver.find_element(By.ID, f"id_{cell}-body").send_keys(" by keyboard", Keys.ENTER)  # Enter submits
+    WebDriverWait(driver, 15).until(
+        lambda d: "Oversight schedule of 2. Secure for 2016/17 saved" in d.page_source
+    )
+    assert "objective=2" in driver.current_url
+    exists = OversightScheduleEntry.objects.filter(
+        commitment=commitment, period__start_year=2016, period__quarter=4
+    )
+    assert exists.exists() != ticked
+    after = set(OversightScheduleEntry.objects.values_list("pk", "version"))
+    changed = {pk for pk, _ in before ^ after}
+    # Only this objective's entries were touched.
+    touched = OversightScheduleEntry.objects.filter(pk__in=changed).exclude(commitment__objective__ref="2")
+    assert not touched.exists()

@@ -276,7 +276,7 @@ def test_a_schedule_saved_by_someone_else_meanwhile_is_not_undone(editor_client)
     assert editor_client.post(url, schedule_data(theirs, **{f"c{c.pk}-p{q3.pk}": True})).status_code == 302
     response = editor_client.post(url, schedule_data(mine, **{f"c{c.pk}-p{q4.pk}": True}))
     assert response.status_code == 409
-    assert "Someone else changed this year" in response.content.decode()
+    assert "Someone else changed this objective" in response.content.decode()
     assert list(OversightScheduleEntry.objects.values_list("period", flat=True)) == [q3.pk]
     # The page shows the schedule as it now is, ready to be changed again.
     assert f'name="c{c.pk}-p{q3.pk}" id="id_c{c.pk}-p{q3.pk}" checked' in response.content.decode()
@@ -297,7 +297,7 @@ def test_the_schedule_is_edited_a_year_at_a_time_within_the_field_limit(editor_c
     data = schedule_data(response, **ticks)
     assert len(data) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     response = editor_client.post(f"{url}?period=2018-19", data)
-    assert response.status_code == 302 and response["Location"].endswith("?period=2018-19")
+    assert response.status_code == 302 and response["Location"].endswith("?period=2018-19&objective=1")
     assert OversightScheduleEntry.objects.filter(period__start_year=2018).count() == 240
     assert OversightScheduleEntry.objects.filter(pk=elsewhere.pk).exists()  # other years untouched
     assert editor_client.get(url, {"period": "2030-31"}).status_code == 400

@@ -199,18 +199,17 @@ def default_period(organisation: Organisation, today: datetime.date | None = Non
     current = ReportingPeriod.objects.latest_by(today)
     latest = (
         Publication.objects.filter(organisation=organisation, period__quarter__isnull=False)
-        .select_related("period")
         .order_by("-period__start_year", "-period__quarter")
+        # The quarter only: a publication's frozen snapshot is large and not needed here.
+        .values_list("period__start_year", "period__quarter")
         .first()
     )
     if latest is None or current is None:
         return current
+    start_year, quarter = latest
     after = (
         ReportingPeriod.objects.quarters()
-        .filter(
-            Q(start_year__gt=latest.period.start_year)
-            | Q(start_year=latest.period.start_year, quarter__gt=latest.period.quarter)
-        )
+        .filter(Q(start_year__gt=start_year) | Q(start_year=start_year, quarter__gt=quarter))
         .order_by("start_year", "quarter")
         .first()
     )

@@ -6,6 +6,8 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assurance import forms
@@ -17,6 +19,7 @@ from assurance.dashboard import (
     take_snapshot,
     what_changed,
 )
+from assurance.kept import LIVE_SECONDS, kept, page_with, records_version
 from assurance.models import CoverReport, Organisation, Paper, Publication, ReportingPeriod
 from assurance.permissions import Access, access, can_edit, can_publish
 from assurance.publishing import (
@@ -30,6 +33,7 @@ from assurance.publishing import (
     would_be_publication,
 )
 from assurance.scope import Scope, choose_scope, offered_organisations
+from assurance.summaries import first_items
 from assurance.tables import DATE_FORMATS
 from assurance.views import ObjectFormView
 from assurance.writes import Links, record_create
@@ -77,12 +81,34 @@ def dashboard(request):
         return render(request, "dashboard/no_organisation.html")
     if period is None:
         return render(request, "dashboard/no_organisation.html", {"no_periods": True})
+    publisher = can_publish(request.user)
+    # Made again whenever a record changes, a publication is made or the day turns (what is
+    # overdue depends on it); otherwise one cache read.
+    key = f"live:{organisation.pk}:{period.pk}:{publisher}:{timezone.localdate()}:{records_version()}"
+    content = kept(
+        key,
+        lambda: render_to_string(
+            "dashboard/live_content.html", live_dashboard(organisation, period, publisher), request=request
+        ),
+        seconds=LIVE_SECONDS,
+    )
+    return page_with(
+        request,
+        "dashboard/dashboard.html",
+        {"organisation": organisation, "period": period, "scope_form": choice.form},
+        content,
+    )
+
+
+def live_dashboard(organisation: Organisation, period: ReportingPeriod, publisher: bool) -> dict:
+    """What the live dashboard shows, from one snapshot of the quarter with its restricted
+    records: every area's counts and exceptions, and what changed since the last publication."""
     scope = Scope(organisation=organisation, period=period, include_restricted=True)
     snapshot = take_snapshot(scope)
     published = list(  # newest first (Publication.Meta.ordering)
-        Publication.objects.for_scope(organisation, period).select_related(
-            "organisation", "period", "published_by", "withdrawal"
-        )
+        Publication.objects.for_scope(organisation, period)
+        .select_related("organisation", "period", "published_by", "withdrawal")
+        .defer("snapshot", "changes")
     )
     # The baseline the next publication of this quarter would be compared with.
     last = published[0] if published else latest_before(organisation, period)
@@ -90,25 +116,22 @@ def dashboard(request):
     # so they are not "new since the last published dashboard".
     published_items = as_published(snapshot)
     current = next((p for p in published if p.withdrawn is None), None)
-    return render(
-        request,
-        "dashboard/dashboard.html",
-        {
-            "organisation": organisation,
-            "period": period,
-            "snapshot": snapshot,
-            "totals": rag_totals(snapshot),
-            "last_publication": last,
-            "changes": what_changed(last.snapshot if last else None, published_items),
-            "no_baseline": last is None,
-            "published_versions": published,
-            # The page says how many, not which: the withdraw page names them.
-            "gone_since_published": gone_since_published(current, with_records=False) if current else [],
-            "current_publication": current,
-            "scope_form": choice.form,
-            "can_publish": can_publish(request.user),
-        },
-    )
+    changes = what_changed(last.snapshot if last else None, published_items)
+    return {
+        "organisation": organisation,
+        "period": period,
+        "snapshot": snapshot,
+        "summarise": True,
+        "totals": rag_totals(snapshot),
+        "last_publication": last,
+        "changes": first_items(changes),
+        "no_baseline": last is None,
+        "published_versions": published,
+        # The page says how many, not which: the withdraw page names them.
+        "gone_since_published": gone_since_published(current, with_records=False) if current else [],
+        "current_publication": current,
+        "can_publish": publisher,
+    }
 
 
 class CoverReportForm(forms.VersionedModelForm):

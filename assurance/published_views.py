@@ -19,9 +19,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
+from assurance.kept import kept, page_with
 from assurance.models import Organisation, Paper, Publication, ReportingPeriod, Withdrawal
 from assurance.paper import frozen_report
-from assurance.permissions import Access, access, can_see_restricted, organisations_for
+from assurance.permissions import Access, access, can_publish, can_see_restricted, organisations_for
 from assurance.tables import FORMATS, write_table
 
 
@@ -287,9 +288,7 @@ def for_anyone(request) -> bool:
 @access(Access.PUBLISHED)
 def publication_detail(request, organisation: str, period: str, version: int):
     """A published dashboard exactly as it was frozen, with its cover report and each area's appendix."""
-    publication = get_publication(
-        organisation, period, version, request.user, frozen_data=not for_anyone(request)
-    )
+    publication = get_publication(organisation, period, version, request.user, frozen_data=False)
     gone = withdrawn_for(request, publication)
     if gone is not None:
         return gone
@@ -305,7 +304,32 @@ def publication_detail(request, organisation: str, period: str, version: int):
                 "text/html; charset=utf-8",
             ),
         )
-    return render(request, "dashboard/publication_detail.html", publication_context(publication))
+    return page_with(
+        request,
+        "dashboard/publication_detail.html",
+        {"publication": publication, "paper": getattr(publication, "paper", None)},
+        staff_content(request, publication),
+    )
+
+
+def staff_content(request, publication: Publication) -> bytes:
+    """A publication's page as a signed-in reader sees it, kept while the period's versions,
+    the paper's state and whether the reader publishes are unchanged: the frozen snapshot is
+    decoded and rendered once, not on every request."""
+    period = publication.period
+    versions = period_versions(publication.organisation.slug, period.start_year, period.quarter)
+    etag, _ = validators(versions, publication.pk, "page")
+    paper = getattr(publication, "paper", None)
+    state = paper.status if paper is not None else "none"
+    publisher = can_publish(request.user)
+    return kept(
+        f"publication:{etag}:{state}:{publisher}",
+        lambda: render_to_string(
+            "dashboard/publication_content.html", publication_context(publication), request=request
+        ),
+        # A failed paper's page holds a form with the reader's own CSRF token.
+        keep=state != Paper.Status.FAILED,
+    )
 
 
 @access(Access.PUBLISHED)

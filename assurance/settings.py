@@ -319,6 +319,14 @@ CACHES = {
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
+    # Rendered fragments of costly pages, under keys that change with what they show
+    # (assurance/kept.py).
+    "kept": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kept",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }
 
 TASKS = {

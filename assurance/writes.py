@@ -226,12 +226,8 @@ def record_upsert[T: AuditedModel](
         return obj, False
     for name in changed:
         setattr(obj, name, values[name])
-    if changed:
-        record_update(instance=obj, loaded_version=obj.version, by=by, links=link_changes, reason=reason)
-    else:
-        # Only links differ: they are not columns, so the record keeps its version.
-        for name, targets in link_changes.items():
-            getattr(obj, name).set(targets)
+    # Links that change are a change to the record too: audited, and its version moves on.
+    record_update(instance=obj, loaded_version=obj.version, by=by, links=link_changes, reason=reason)
     return obj, True
 
 

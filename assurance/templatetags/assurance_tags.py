@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from assurance import charts, registry
 from assurance.models import Direction, Rag, Visibility, user_display
+from assurance.summaries import FirstRows, first_items
 from assurance.text import cut_at_word
 
 register = template.Library()
@@ -153,6 +154,15 @@ def trend_chart(rows, title: str = "", target=None):
     if target is not None:
         targets.append(float(target))
     return charts.trend_svg(points, target=targets[-1] if targets else None, title=title)
+
+
+@register.simple_tag(takes_context=True)
+def shown(context, rows) -> FirstRows:
+    """A snapshot's rows as a page shows them: on a page that summarises (the live dashboard
+    sets `summarise`) the first SHOWN with their total; on a publication or in the paper, the
+    record, all of them. `{% shown rows as name %}`"""
+    rows = list(rows or [])
+    return first_items(rows) if context.get("summarise") else first_items(rows, limit=len(rows))
 
 
 @register.filter

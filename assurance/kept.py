@@ -1,0 +1,78 @@
+"""Rendered fragments kept between requests while what they show is unchanged.
+
+A page that is costly to make from many records (the live dashboard) or from a large frozen
+snapshot (a publication read by staff) keeps its rendered content under a key that changes
+whenever what it shows could have changed; a request whose key is kept costs one cache read.
+"""
+
+from collections.abc import Callable
+
+from django.core.cache import caches
+from django.db import connections, router
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from assurance.history import audited_models
+from assurance.models import Publication
+
+# A history record is written by every change to an audited record, on every write path
+# (forms, grids, imports, the admin, commands), so the newest history id of each audited
+# table says whether anything changed. On PostgreSQL two transactions may commit their ids
+# out of order; a kept live fragment is therefore also made again after this many seconds.
+LIVE_SECONDS = 60
+
+
+# The newest id of one table; only the models' own table and column names are put in, and
+# there are no values.
+NEWEST_SQL = "(SELECT MAX({column}) FROM {table})"
+
+
+def records_version() -> str:
+    """A stamp that changes whenever any audited record is created, changed or deleted, or a
+    publication is made: one query of the newest id of each history table, each read from its
+    primary key index."""
+    tables = sorted(
+        {model.history.model._meta.db_table for model in audited_models()} | {Publication._meta.db_table}
+    )
+    database = connections[router.db_for_read(Publication)]
+    quote = database.ops.quote_name
+    newest = ", ".join(
+        NEWEST_SQL.format(column=quote(_id_column(table)), table=quote(table))  # noqa: S608  # nosec B608
+        for table in tables
+    )
+    with database.cursor() as cursor:
+        cursor.execute("SELECT " + newest)
+        row = cursor.fetchone()
+    return ".".join("0" if value is None else str(value) for value in row)
+
+
+def _id_column(table: str) -> str:
+    return "id" if table == Publication._meta.db_table else "history_id"
+
+
+def kept(key: str, make: Callable[[], str], *, seconds: int | None = None, keep: bool = True) -> bytes:
+    """The content kept under `key`, or `make()` encoded (kept for next time unless `keep` is
+    false). Kept as UTF-8, as it is sent: a large fragment is encoded once, not per request."""
+    cache = caches["kept"]
+    content = cache.get(key)
+    if content is None:
+        content = make().encode()
+        if keep:
+            cache.set(key, content, **({} if seconds is None else {"timeout": seconds}))
+    return content
+
+
+# Stands in the page for its kept fragment while the rest of the page is rendered.
+FRAGMENT_MARK = "<!-- kept fragment -->"
+
+
+def page_with(request: HttpRequest, template_name: str, context: dict, fragment: bytes) -> HttpResponse:
+    """The page `template_name` with a kept fragment where it shows `{{ content }}`. The
+    fragment is put into the rendered page as bytes: it does not pass through the template
+    engine or the encoder again, so a large one costs a copy."""
+    response = render(request, template_name, {**context, "content": mark_safe(FRAGMENT_MARK)})  # nosec B308 B703
+    head, mark, tail = response.content.partition(FRAGMENT_MARK.encode())
+    if mark:
+        response.content = b"".join((head, fragment, tail))
+    return response

@@ -1,0 +1,115 @@
+"""The live dashboard is kept between requests while nothing it shows changes, and made again
+the moment something does: a change on any write path, a publication, another day."""
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+
+from assurance.kept import records_version
+from assurance.summaries import SHOWN
+from assurance.writes import record_delete, record_update
+from meetings.models import Action
+from tests.factories import make_organisation, make_period
+from tests.meetings import factories as meetings
+from tests.publishing_factories import make_publication
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home():
+    return make_organisation(name="Office of the PCC for Keptshire", is_home=True, kind="opcc")
+
+
+@pytest.fixture
+def quarter():
+    return make_period(2016, 3)
+
+
+@pytest.fixture
+def item(home):
+    body = meetings.make_body(owner=home, name="Keptshire Accountability Board")
+    return meetings.make_item(meetings.make_meeting(body, datetime.date(2016, 10, 11)))
+
+
+def page(client, home, quarter) -> str:
+    response = client.get(reverse("dashboard"), {"organisation": home.slug, "period": quarter.slug})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_change_shows_on_the_next_view_of_the_kept_dashboard(editor_client, editor, home, quarter, item):
+    action = meetings.make_action(item, description="KEPT-ACTION-BEFORE")
+    assert "KEPT-ACTION-BEFORE" in page(editor_client, home, quarter)
+    assert len(caches["kept"]._cache) == 1  # the dashboard is kept ...
+    assert "KEPT-ACTION-BEFORE" in page(editor_client, home, quarter)  # ... and served again
+
+    action.description = "KEPT-ACTION-AFTER"
+    record_update(instance=action, loaded_version=action.version, by=editor)
+    shown = page(editor_client, home, quarter)
+    assert "KEPT-ACTION-AFTER" in shown and "KEPT-ACTION-BEFORE" not in shown
+
+    record_delete(instance=Action.objects.get(pk=action.pk), loaded_version=action.version, by=editor)
+    assert "KEPT-ACTION-AFTER" not in page(editor_client, home, quarter)
+
+
+def test_the_records_version_moves_on_with_every_write_and_a_publication(editor, home, quarter, item):
+    before = records_version()
+    action = meetings.make_action(item)
+    created = records_version()
+    assert created != before
+    record_update(instance=action, loaded_version=action.version, by=editor)
+    changed = records_version()
+    assert changed != created
+    make_publication(home, quarter)
+    assert records_version() != changed
+
+
+def test_a_publication_shows_on_the_next_view(publisher_client, home, quarter, item):
+    assert "has not been published yet" in page(publisher_client, home, quarter)
+    make_publication(home, quarter)
+    assert "has been published" in page(publisher_client, home, quarter)
+
+
+def test_what_the_dashboard_shows_depends_on_whether_the_reader_publishes(
+    editor_client, publisher_client, home, quarter, item
+):
+    assert "Review checks and publish" in page(publisher_client, home, quarter)
+    assert "Review checks and publish" not in page(editor_client, home, quarter)
+
+
+def test_the_live_dashboard_lists_the_first_open_actions_and_links_to_them_all(
+    editor_client, home, quarter, item
+):
+    for n in range(SHOWN + 3):
+        meetings.make_action(item, description=f"OPEN-ACTION-{n:03}")
+    shown = page(editor_client, home, quarter)
+    assert sum(f"OPEN-ACTION-{n:03}" in shown for n in range(SHOWN + 3)) == SHOWN
+    assert f"The first {SHOWN} of {SHOWN + 3} open actions are listed here" in shown
+    tracker = reverse("meetings:actions") + f"?organisation={home.slug}&amp;status=open"
+    assert f'href="{tracker}"' in shown
+    listed = editor_client.get(reverse("meetings:actions"), {"organisation": home.slug, "status": "open"})
+    assert sum(f"OPEN-ACTION-{n:03}" in listed.content.decode() for n in range(SHOWN + 3)) == SHOWN + 3
+
+
+def test_a_publication_read_by_staff_is_kept_until_it_is_withdrawn_or_its_paper_changes(
+    publisher_client, publisher, home, quarter, item
+):
+    from assurance.models import Paper
+    from assurance.publishing import publication_withdraw
+
+    publication = make_publication(home, quarter)
+    url = publication.get_absolute_url()
+    first = publisher_client.get(url).content.decode()
+    assert "Withdrawn on" not in first and "Withdraw this version" in first
+    assert publisher_client.get(url).content.decode().count("Withdraw this version") == 1
+
+    Paper.objects.filter(publication=publication).update(status=Paper.Status.PENDING)
+    assert "The panel paper is being made" in publisher_client.get(url).content.decode()
+
+    publication_withdraw(publication=publication, by=publisher, reason="KEPT-WITHDRAWAL-REASON")
+    after = publisher_client.get(url).content.decode()
+    assert "Withdrawn on" in after and "KEPT-WITHDRAWAL-REASON" in after
+    assert "Withdraw this version" not in after

@@ -9,6 +9,7 @@ import json
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db import connections, router
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -74,17 +75,50 @@ def withdrawn_for(request, publication: Publication):
     )
 
 
+# Publications a page of the list shows: more than an office makes in a decade of quarters.
+PUBLICATIONS_A_PAGE = 50
+
+
 @access(Access.PUBLISHED)
 def publication_list(request):
-    """Every published dashboard, newest first; corrections and withdrawals listed with their period."""
-    publications = (
-        readable(request.user)
+    """One organisation's published dashboards at a time, newest first, with corrections and
+    withdrawals: the page shows the same rows however many offices publish. The organisations
+    on offer are those whose dashboards the reader may read."""
+    publications = readable(request.user)
+    offered = list(
+        Organisation.objects.filter(pk__in=publications.values("organisation_id"))
+        .order_by("name")
+        .values_list("slug", "name", "is_home")
+    )
+    wanted = request.GET.get("organisation", "")
+    chosen = next((o for o in offered if o[0] == wanted), None)
+    if chosen is None:
+        # The reader's own office where they hold a role in one, else the home office.
+        own = organisations_for(request.user, Access.PUBLISHED) or set()
+        mine = set(Organisation.objects.filter(pk__in=own).values_list("slug", flat=True)) if own else set()
+        chosen = next((o for o in offered if o[0] in mine), None) or next(
+            (o for o in offered if o[2]), offered[0] if offered else None
+        )
+    page = Paginator(
+        publications.filter(organisation__slug=chosen[0] if chosen else "")
         .select_related("organisation", "period", "paper", "withdrawal")
         # The list shows none of the frozen data, so it is not read.
         .defer("snapshot", "changes")
-        .order_by("organisation__name", "-period__start_year", "-period__quarter", "-version")
+        .order_by("-period__start_year", "-period__quarter", "-version"),
+        PUBLICATIONS_A_PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard/publication_list.html",
+        {
+            "publications": page.object_list,
+            "page_obj": page,
+            "organisations": [(slug, name) for slug, name, _ in offered],
+            "chosen": chosen[0] if chosen else "",
+            "chosen_name": chosen[1] if chosen else "",
+            "unknown_organisation": bool(wanted) and wanted != (chosen[0] if chosen else ""),
+        },
     )
-    return render(request, "dashboard/publication_list.html", {"publications": publications})
 
 
 def publication_context(publication: Publication, *, preview: bool = False) -> dict:

@@ -6,6 +6,7 @@ whenever what it shows could have changed; a request whose key is kept costs one
 """
 
 from collections.abc import Callable
+from functools import cache
 
 from django.core.cache import caches
 from django.db import connections, router
@@ -32,19 +33,25 @@ def records_version() -> str:
     """A stamp that changes whenever any audited record is created, changed or deleted, or a
     publication is made: one query of the newest id of each history table, each read from its
     primary key index."""
+    alias = router.db_for_read(Publication)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_records_version_sql(alias))
+        row = cursor.fetchone()
+    return ".".join("0" if value is None else str(value) for value in row)
+
+
+@cache
+def _records_version_sql(alias: str) -> str:
+    """Made once per database: the tables are the models', which do not change while running."""
     tables = sorted(
         {model.history.model._meta.db_table for model in audited_models()} | {Publication._meta.db_table}
     )
-    database = connections[router.db_for_read(Publication)]
-    quote = database.ops.quote_name
+    quote = connections[alias].ops.quote_name
     newest = ", ".join(
         NEWEST_SQL.format(column=quote(_id_column(table)), table=quote(table))  # noqa: S608  # nosec B608
         for table in tables
     )
-    with database.cursor() as cursor:
-        cursor.execute("SELECT " + newest)
-        row = cursor.fetchone()
-    return ".".join("0" if value is None else str(value) for value in row)
+    return "SELECT " + newest
 
 
 def _id_column(table: str) -> str:

@@ -12,10 +12,17 @@ def cut_at_word(text: str, limit: int) -> str:
     """The text on one line, at most `limit` characters: when cut, it ends at a whole word and
     an ellipsis says there is more."""
     text = " ".join((text or "").split())
-    short = Truncator(text).chars(limit)
-    if short == text:
-        return short
-    head = short.removesuffix("…")
+    if len(text) <= limit:
+        return text  # combining marks count for nothing, so a text this short is never cut
+    if text.isascii():
+        # What Truncator keeps of plain text (room for the ellipsis), without its walk over each
+        # character: lists cut every row's text, and the walk cost more than the rest of a row.
+        head = text[: limit - 1]
+    else:
+        short = Truncator(text).chars(limit)
+        if short == text:
+            return short
+        head = short.removesuffix("…")
     if not text[len(head) : len(head) + 1].isspace() and " " in head:
         head = head.rsplit(" ", 1)[0]  # the last word was cut: leave it out
     return head.rstrip(" ,;:-") + "…"

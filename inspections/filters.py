@@ -2,10 +2,12 @@
 
 import django_filters
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 
 from assurance.filters import FilterSet, TextSearchFilter
 from assurance.models import Rag, ReportingPeriod
+from inspections.forms import DATE_INPUT
 from inspections.models import OPEN_STATUSES, Kind, Recommendation, Report, Source, Status
 
 STILL_OPEN = "still_open"
@@ -29,6 +31,18 @@ class RecommendationFilter(FilterSet):
         empty_label="Any",
         method="filter_overdue",
     )
+    revised = django_filters.ChoiceFilter(
+        label="Target revisions",
+        choices=[("yes", "Target revised")],
+        empty_label="Any",
+        method="filter_revised",
+    )
+    target_from = django_filters.DateFilter(
+        field_name="target_date", lookup_expr="gte", label="Target date on or after", widget=DATE_INPUT
+    )
+    target_to = django_filters.DateFilter(
+        field_name="target_date", lookup_expr="lte", label="Target date on or before", widget=DATE_INPUT
+    )
     target_quarter = django_filters.ChoiceFilter(
         label="Target quarter", choices=[], empty_label="Any quarter", method="filter_target_quarter"
     )
@@ -36,7 +50,20 @@ class RecommendationFilter(FilterSet):
 
     class Meta:
         model = Recommendation
-        fields = ["source", "report", "kind", "status", "owner", "rag", "overdue", "target_quarter", "q"]
+        fields = [
+            "source",
+            "report",
+            "kind",
+            "status",
+            "owner",
+            "rag",
+            "overdue",
+            "revised",
+            "target_from",
+            "target_to",
+            "target_quarter",
+            "q",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +78,10 @@ class RecommendationFilter(FilterSet):
     def limit_to_scope(self, scope) -> None:
         organisation = scope.organisation
         reports = Report.objects.of(organisation) if organisation else Report.objects.none()
-        self.filters["report"].queryset = reports.order_by("-published_on", "title")
+        # What the choices show of each report, and no other office's.
+        self.filters["report"].queryset = reports.only("pk", "title", "published_on").order_by(
+            "-published_on", "title"
+        )
 
     def adjust_form(self, form: forms.Form) -> None:
         form.fields["report"].label_from_instance = lambda r: f"{r.title} ({r.published_on:%b %Y})"
@@ -66,6 +96,9 @@ class RecommendationFilter(FilterSet):
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value == "yes" else queryset
 
+    def filter_revised(self, queryset, name, value):
+        return queryset.exclude(target_date=F("original_target_date")) if value == "yes" else queryset
+
     def filter_target_quarter(self, queryset, name, value):
         period = self.quarters.get(value)
         if period is None:
@@ -75,8 +108,16 @@ class RecommendationFilter(FilterSet):
 
 class ReportFilter(FilterSet):
     source = django_filters.ChoiceFilter(choices=Source.choices, empty_label="Any source")
+    response_due_by = django_filters.DateFilter(
+        label="PCC's response not recorded, due on or before",
+        widget=DATE_INPUT,
+        method="filter_response_due_by",
+    )
     q = TextSearchFilter(search_fields=["title"])
 
     class Meta:
         model = Report
-        fields = ["source", "q"]
+        fields = ["source", "response_due_by", "q"]
+
+    def filter_response_due_by(self, queryset, name, value):
+        return queryset.responses_due_by(value)

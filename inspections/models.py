@@ -98,6 +98,14 @@ class ReportQuerySet(AuditedQuerySet["Report"]):
             Q(response_on__isnull=True) | Q(response_on__gt=day)
         )
 
+    def responses_due_by(self, day: datetime.date):
+        """Reports whose statutory response is due by the day with none recorded."""
+        return self.filter(
+            response_required=True,
+            response_on__isnull=True,
+            published_on__lte=day - datetime.timedelta(days=RESPONSE_DAYS),
+        )
+
 
 class Report(AuditedModel):
     """One report of external scrutiny, as tracked by an office (OPCC)."""

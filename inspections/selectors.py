@@ -5,8 +5,8 @@ import calendar
 import datetime
 from collections import Counter
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractQuarter, ExtractYear, Length
 
 from assurance.charts import trend_svg
 from assurance.models import Rag
@@ -14,17 +14,18 @@ from assurance.permissions import can_see_restricted
 from delivery_plans.models import Commitment
 from inspections.models import (
     GRADE_SCORE,
+    RESPONSE_DAYS,
     Grade,
     MonitoringPhase,
     PeelGrade,
     Recommendation,
     RecommendationUpdate,
     Report,
-    ResponseState,
     Source,
     Status,
-    TargetDateRevision,
+    quarter_label,
 )
+from inspections.rows import ITEM_FIELDS
 from risks.models import Risk
 
 
@@ -55,24 +56,56 @@ def counts(queryset) -> dict:
     }
 
 
-def revisions_prefetch():
-    return Prefetch("revisions", queryset=TargetDateRevision.objects.order_by("dated", "pk"))
+def quarter_dates(year: int, calendar_quarter: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last days of a calendar quarter (each is one financial quarter)."""
+    first = datetime.date(year, 3 * calendar_quarter - 2, 1)
+    return first, month_bounds(datetime.date(year, 3 * calendar_quarter, 1))[1]
 
 
-def timeline(organisation, *, user) -> list[dict]:
-    """Open items by target date, grouped by the quarter of their target, with their slips
-    (two queries)."""
-    items = (
-        tracked(organisation, user=user)
-        .still_open()
-        .select_related("report")
-        .prefetch_related(revisions_prefetch())
-        .order_by("target_date", "report__title", "ref")
+def revised_target() -> Q:
+    return ~Q(target_date=F("original_target_date"))
+
+
+def timeline(organisation, *, user, today: datetime.date) -> dict:
+    """The closedown timeline: how many open items are due to close in each quarter, how many
+    of those have had their target moved and how many are overdue, counted in one grouped
+    query; and the open items whose target has moved, soonest target first, to be cut."""
+    still_open = tracked(organisation, user=user).still_open()
+    by_quarter = (
+        still_open.order_by()
+        .values(year=ExtractYear("target_date"), calendar_quarter=ExtractQuarter("target_date"))
+        .annotate(
+            items=Count("pk"),
+            revised=Count("pk", filter=revised_target()),
+            overdue=Count("pk", filter=Q(target_date__lt=today)),
+        )
+        .order_by("year", "calendar_quarter")
     )
-    groups: dict[str, list] = {}
-    for item in items:
-        groups.setdefault(item.target_quarter, []).append(item)
-    return [{"quarter": quarter, "items": rows} for quarter, rows in groups.items()]
+    quarters = []
+    for row in by_quarter:
+        first, last = quarter_dates(row["year"], row["calendar_quarter"])
+        quarters.append(
+            {
+                "label": quarter_label(first),
+                "first": first,
+                "last": last,
+                "items": row["items"],
+                "revised": row["revised"],
+                "overdue": row["overdue"],
+            }
+        )
+    revised = (
+        still_open.filter(revised_target())
+        .order_by("target_date", "report__title", Length("ref"), "ref")
+        .values(*ITEM_FIELDS)
+    )
+    return {
+        "quarters": quarters,
+        "open_total": sum(q["items"] for q in quarters),
+        "revised": revised,
+        "revised_total": sum(q["revised"] for q in quarters),
+        "overdue_total": sum(q["overdue"] for q in quarters),
+    }
 
 
 def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -80,36 +113,43 @@ def month_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def monthly_review(organisation, *, user, month: datetime.date) -> dict:
-    """The monthly review of the tracker: items due in the month, overdue items, items
-    awaiting closure evidence, and statutory responses due by the month's end. Four queries."""
+    """The monthly review of the tracker: how many open items are due in the month, overdue
+    before it and awaiting closure evidence (one query of conditional counts), each list in
+    target order to be cut, and the reports whose statutory response is due by the month's
+    end and not recorded."""
     first, last = month_bounds(month)
-    still_open = tracked(organisation, user=user).still_open().select_related("report")
-    latest = with_latest_update(still_open)
-    due = list(latest.filter(target_date__gte=first, target_date__lte=last).order_by("target_date", "ref"))
-    overdue = list(latest.filter(target_date__lt=first).order_by("target_date", "ref"))
-    awaiting = list(latest.filter(status=Status.AWAITING_CLOSURE).order_by("target_date", "ref"))
-    reports = [
-        r
-        for r in Report.objects.of(organisation).filter(response_required=True, response_on__isnull=True)
-        if r.response_due <= last
-    ]
-    reports.sort(key=lambda r: r.response_due)
+    still_open = tracked(organisation, user=user).still_open()
+    due_filter = Q(target_date__gte=first, target_date__lte=last)
+    overdue_filter = Q(target_date__lt=first)
+    awaiting_filter = Q(status=Status.AWAITING_CLOSURE)
+    totals = still_open.aggregate(
+        due=Count("pk", filter=due_filter),
+        overdue=Count("pk", filter=overdue_filter),
+        awaiting=Count("pk", filter=awaiting_filter),
+    )
+    rows = (
+        with_latest_update(still_open)
+        .order_by("target_date", Length("ref"), "ref")
+        .values(*ITEM_FIELDS, "last_updated")
+    )
     return {
         "first": first,
         "last": last,
-        "due": due,
-        "overdue": overdue,
-        "awaiting": awaiting,
-        "responses": reports,
+        "due": rows.filter(due_filter),
+        "overdue": rows.filter(overdue_filter),
+        "awaiting": rows.filter(awaiting_filter),
+        "totals": totals,
+        "responses": Report.objects.of(organisation).responses_due_by(last).order_by("published_on", "title"),
     }
 
 
-def late_responses(organisation) -> list[Report]:
-    """Reports whose statutory response is past its 56 days with none recorded (one query)."""
-    today = timezone.localdate()
-    late = (ResponseState.LATE, ResponseState.LATE_EXPLAINED)
-    outstanding = Report.objects.of(organisation).responses_outstanding(today).order_by("published_on")
-    return [r for r in outstanding if r.response_state_on(today) in late]
+def late_responses(organisation, today: datetime.date):
+    """Reports whose statutory response is past its 56 days with none recorded by today,
+    oldest first (the delay explained or not)."""
+    outstanding = Report.objects.of(organisation).responses_outstanding(today)
+    return outstanding.filter(published_on__lt=today - datetime.timedelta(days=RESPONSE_DAYS)).order_by(
+        "published_on", "title"
+    )
 
 
 def report_page(report: Report, *, user) -> dict:

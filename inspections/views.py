@@ -4,6 +4,7 @@ recommendation with its updates and revisions, PEEL grades over time, the forms 
 it, import; and the public page of reports and the PCC's responses."""
 
 import datetime
+from dataclasses import replace
 
 from django.http import Http404
 from django.shortcuts import render
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET
 from assurance.models import Organisation
 from assurance.permissions import Access, access, in_scope_or_404
 from assurance.scope import ScopedViewMixin, choose_organisation_or_404
+from assurance.summaries import FirstRows, first_rows
 from assurance.views import (
     ObjectDetailView,
     ObjectFormView,
@@ -24,7 +26,7 @@ from assurance.views import (
 )
 from assurance.writes import Links, StaleEdit
 from inspections import selectors, services, tables
-from inspections.filters import RecommendationFilter, ReportFilter
+from inspections.filters import STILL_OPEN, RecommendationFilter, ReportFilter
 from inspections.forms import (
     MonitoringPhaseForm,
     PeelGradeForm,
@@ -41,8 +43,28 @@ from inspections.models import (
     RecommendationUpdate,
     Report,
     ResponseState,
+    Status,
     TargetDateRevision,
 )
+from inspections.rows import ITEM_FIELDS, item_rows, with_revisions
+
+
+def tracker_url(choice, **filters: str) -> str:
+    """The tracker of the office in scope, filtered: where a summary's full list is."""
+    return reverse("inspections:tracker") + "?" + urlencode([*choice.hidden_fields(), *filters.items()])
+
+
+def reports_url(choice, **filters: str) -> str:
+    return reverse("inspections:reports") + "?" + urlencode([*choice.hidden_fields(), *filters.items()])
+
+
+def late_responses_summary(choice, today: datetime.date) -> FirstRows:
+    """The first reports whose statutory response is late, with how many and the list of them."""
+    yesterday = today - datetime.timedelta(days=1)
+    return first_rows(
+        selectors.late_responses(choice.organisation, today),
+        full_list_url=reports_url(choice, response_due_by=yesterday.isoformat()),
+    )
 
 
 class TrackerView(ScopedViewMixin, ObjectListView):
@@ -62,29 +84,58 @@ class TrackerView(ScopedViewMixin, ObjectListView):
     def get_queryset(self):
         organisation = self.scope_choice.organisation
         if organisation is None:
-            return Recommendation.objects.none()
+            return selectors.with_latest_update(Recommendation.objects.none())
         items = selectors.tracked(organisation, user=self.request.user)
         return selectors.with_latest_update(items.in_tracker_order()).select_related("report")
 
     def export_queryset(self, queryset):
         return queryset.prefetch_related(*selectors.prefetch_links())
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page shows what its rows need, read as values: no records are made for it.
+        return super().paginate_queryset(queryset.values(*ITEM_FIELDS, "last_updated"), page_size)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["rows"] = item_rows(context["object_list"], today=today, text_length=110, report_length=80)
         filterset = context.get("filter")
         if filterset is not None and (not filterset.is_bound or filterset.is_valid()):
             context["counts"] = selectors.counts(filterset.qs)
-        context["today"] = timezone.localdate()
+        context["today"] = today
         if self.scope_choice.organisation is not None:
-            context["late_responses"] = selectors.late_responses(self.scope_choice.organisation)
+            context["late_responses"] = late_responses_summary(self.scope_choice, today)
         return context
+
+
+def quarter_links(choice, quarter: dict) -> dict:
+    """The tracker's lists of a quarter's open items: all, those revised and those overdue."""
+    due = {
+        "status": STILL_OPEN,
+        "target_from": quarter["first"].isoformat(),
+        "target_to": quarter["last"].isoformat(),
+    }
+    return {
+        "url": tracker_url(choice, **due),
+        "revised_url": tracker_url(choice, **due, revised="yes"),
+        "overdue_url": tracker_url(choice, **due, overdue="yes"),
+    }
 
 
 @require_GET
 @access(Access.EDIT)
 def timeline(request):
-    """The closedown timeline: every open item by its target date, each with its slips."""
+    """The closedown timeline: how many open items are due to close in each quarter, and the
+    first of those whose target has moved, each with its revisions and their reasons."""
     choice = choose_organisation_or_404(request)
+    today = timezone.localdate()
+    found = selectors.timeline(choice.organisation, user=request.user, today=today)
+    revised = first_rows(
+        found["revised"],
+        total=found["revised_total"],
+        full_list_url=tracker_url(choice, status=STILL_OPEN, revised="yes"),
+    )
+    quarters = [quarter | quarter_links(choice, quarter) for quarter in found["quarters"]]
     return render(
         request,
         "inspections/timeline.html",
@@ -92,8 +143,11 @@ def timeline(request):
             "organisation": choice.organisation,
             "scope_form": choice.form,
             "scope_query": choice.query,
-            "groups": selectors.timeline(choice.organisation, user=request.user),
-            "today": timezone.localdate(),
+            "quarters": quarters,
+            "open_total": found["open_total"],
+            "overdue_total": found["overdue_total"],
+            "revised": replace(revised, rows=with_revisions(item_rows(revised.rows, today=today))),
+            "open_url": tracker_url(choice, status=STILL_OPEN),
         },
     )
 
@@ -120,7 +174,9 @@ def _month(request) -> tuple[datetime.date | None, str]:
 @require_GET
 @access(Access.EDIT)
 def monthly_review(request):
-    """The tracker as the office reviews it each month."""
+    """The tracker as the office reviews it each month: how many items are due in the month,
+    overdue and awaiting closure evidence, and the first of each, and the statutory responses
+    due; each list's full length is on the tracker (or the list of reports)."""
     choice = choose_organisation_or_404(request)
     month, problem = _month(request)
     context = {
@@ -133,14 +189,38 @@ def monthly_review(request):
     }
     if month is None:
         return render(request, "inspections/monthly_review.html", context, status=400)
+    today = timezone.localdate()
     review = selectors.monthly_review(choice.organisation, user=request.user, month=month)
-    first = review["first"]
+    first, last, totals = review["first"], review["last"], review["totals"]
     before = (first - datetime.timedelta(days=1)).replace(day=1)
-    after = review["last"] + datetime.timedelta(days=1)
+    after = last + datetime.timedelta(days=1)
+
+    def summary(rows, total: int, url: str) -> FirstRows:
+        found = first_rows(rows, total=total, full_list_url=url)
+        return replace(found, rows=item_rows(found.rows, today=today))
+
     base = reverse("inspections:monthly_review") + "?"
-    context |= review | {
+    context |= {
         "month": first,
         "month_value": f"{first:%Y-%m}",
+        "due": summary(
+            review["due"],
+            totals["due"],
+            tracker_url(choice, status=STILL_OPEN, target_from=first.isoformat(), target_to=last.isoformat()),
+        ),
+        "overdue": summary(
+            review["overdue"],
+            totals["overdue"],
+            tracker_url(
+                choice, status=STILL_OPEN, target_to=(first - datetime.timedelta(days=1)).isoformat()
+            ),
+        ),
+        "awaiting": summary(
+            review["awaiting"], totals["awaiting"], tracker_url(choice, status=Status.AWAITING_CLOSURE)
+        ),
+        "responses": first_rows(
+            review["responses"], full_list_url=reports_url(choice, response_due_by=last.isoformat())
+        ),
         "previous_url": base + urlencode([*choice.hidden_fields(), ("month", f"{before:%Y-%m}")]),
         "next_url": base + urlencode([*choice.hidden_fields(), ("month", f"{after:%Y-%m}")]),
     }

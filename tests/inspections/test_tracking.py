@@ -374,7 +374,7 @@ def test_a_revised_target_date_shows_on_the_timeline_with_its_reason(editor_clie
     page = editor_client.get(
         reverse("inspections:timeline"), {"organisation": organisation.slug}
     ).content.decode()
-    assert "Target 2017/18 Q1" in page
+    assert 'data-quarter-items="2017/18 Q1"><a class="govuk-link"' in page
     assert "Mobile form waits for the new devices" in page and "Roll-out moved" in page
     assert "originally 31 Dec 2016" in page
     detail = editor_client.get(item.get_absolute_url()).content.decode()
@@ -483,6 +483,7 @@ def test_the_tracker_filters_in_the_database(editor_client):
     make_recommendation(report, ref="B", kind="afi", original_target_date=datetime.date(2030, 1, 1))
     make_recommendation(audit, ref="C", original_target_date=datetime.date(2017, 2, 1))
     make_restricted_recommendation(report, ref="S")
+    make_revision(Recommendation.objects.get(ref="A"), new_date=datetime.date(2017, 3, 1))
     make_period(2016, 4)
 
     def refs(**filters) -> set[str]:
@@ -496,12 +497,38 @@ def test_the_tracker_filters_in_the_database(editor_client):
     assert refs(owner="crime") == {"A"}
     assert refs(rag="red") == {"A"}
     assert refs(overdue="yes") == {"A", "C", "S"}
-    assert refs(target_quarter="2016-17-q4") == {"C"}
+    assert refs(target_quarter="2016-17-q4") == {"A", "C"}
+    assert refs(revised="yes") == {"A"}
+    assert refs(target_from="2017-01-01") == {"A", "B", "C"}
+    assert refs(target_from="2017-01-01", target_to="2017-02-28") == {"C"}
+    assert refs(target_to="2016-12-31") == {"S"}
     assert refs(status="still_open") == {"A", "B", "C", "S"}
-    response = editor_client.get(
-        reverse("inspections:tracker"), {"organisation": organisation.slug, "kind": "opinion"}
+    for bad in ({"kind": "opinion"}, {"target_from": "31/02/2017"}, {"revised": "no"}):
+        response = editor_client.get(
+            reverse("inspections:tracker"), {"organisation": organisation.slug, **bad}
+        )
+        assert response.status_code == 400
+
+
+def test_the_reports_filter_by_the_response_due_and_not_recorded(editor_client):
+    answered = make_report(title="Answered", published_on=datetime.date(2016, 9, 1))
+    organisation = answered.organisation
+    answered.response_on = datetime.date(2016, 10, 1)
+    answered.save()
+    make_report(organisation, title="Due in October", published_on=datetime.date(2016, 9, 1))
+    make_report(organisation, title="Due in December", published_on=datetime.date(2016, 10, 20))
+    make_report(
+        organisation, title="Not needed", published_on=datetime.date(2016, 9, 1), response_required=False
     )
-    assert response.status_code == 400
+
+    def titles(due_by: str) -> set[str]:
+        page = editor_client.get(
+            reverse("inspections:reports"), {"organisation": organisation.slug, "response_due_by": due_by}
+        ).content.decode()
+        return set(re.findall(r'href="/inspections/reports/\d+/">([^<]+)<', page))
+
+    assert titles("2016-10-31") == {"Due in October"}
+    assert titles("2016-12-15") == {"Due in October", "Due in December"}
 
 
 def test_another_offices_report_is_not_on_offer(editor_client):

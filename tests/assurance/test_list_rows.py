@@ -1,0 +1,78 @@
+"""What a long list's rows show, made once for the page: texts cut at a whole word (plain text
+without walking each character), dates as the templates write them, and each record's URL
+from its id as Django reverses it."""
+
+import datetime
+import unicodedata
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from assurance.rows import short_date, url_of_each
+from assurance.text import cut_at_word
+
+
+def cut_as_truncator_cuts(text: str, limit: int) -> str:
+    """The cut as Django's Truncator makes it, then back to a whole word."""
+    text = " ".join(text.split())
+    short = Truncator(text).chars(limit)
+    if short == text:
+        return short
+    head = short.removesuffix("…")
+    if not text[len(head) : len(head) + 1].isspace() and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:-") + "…"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        (
+            "Publish the outcome of every stop and search.",
+            80,
+            "Publish the outcome of every stop and search.",
+        ),
+        ("Publish the outcome of every stop and search.", 20, "Publish the outcome…"),
+        ("Publish the outcome, of every stop", 21, "Publish the outcome…"),
+        ("Publish  the\noutcome", 20, "Publish the outcome"),
+        ("Supercalifragilistic", 10, "Supercali…"),
+        ("Résumé of the coroner’s report on the death", 25, "Résumé of the coroner’s…"),
+        ("", 10, ""),
+    ],
+)
+def test_a_text_is_cut_at_a_whole_word_with_an_ellipsis(text, limit, cut):
+    assert cut_at_word(text, limit) == cut
+
+
+def test_a_cut_is_truncator_s_for_every_length():
+    texts = [
+        "Improve the recording of the grounds for each search, so that supervisors can check them.",
+        "Médecins légistes: ré-examiner les délais; coroner’s report – “prevention of future deaths”",
+    ]
+    for text in texts:
+        for limit in range(1, len(text) + 2):
+            assert cut_at_word(text, limit) == cut_as_truncator_cuts(text, limit), limit
+
+
+def test_a_short_text_in_decomposed_letters_is_whole_without_an_ellipsis():
+    text = unicodedata.normalize("NFD", "Résumé")
+    assert unicodedata.normalize("NFC", cut_at_word(text, 10)) == "Résumé"
+
+
+@pytest.mark.parametrize(
+    "day", [datetime.date(2017, 1, 5), datetime.date(2016, 9, 30), datetime.date(2020, 12, 31)]
+)
+def test_a_short_date_is_the_templates_j_m_y(day):
+    assert short_date(day) == Template('{{ day|date:"j M Y" }}').render(Context({"day": day}))
+
+
+def test_no_date_is_the_word_given():
+    assert short_date(None) == "" and short_date(None, "None yet") == "None yet"
+
+
+@pytest.mark.parametrize("pk", [1, 42, 918273645, 10**12])
+def test_each_url_is_the_one_django_reverses(pk):
+    url_of = url_of_each("organisation_update")
+    assert url_of(pk) == reverse("organisation_update", args=[pk])

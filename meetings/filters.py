@@ -1,12 +1,14 @@
-"""Filters for the glossary of bodies and the action tracker, offering what is in scope."""
+"""Filters for the glossary of bodies, the action tracker and the coverage list, offering what
+is in scope."""
 
 import datetime
 
 import django_filters
 
 from assurance.filters import FilterSet, TextSearchFilter
-from delivery_plans.models import Objective, Plan
+from delivery_plans.models import Commitment, Objective, Plan
 from meetings.models import Action, Frequency, OversightBody
+from meetings.selectors import COVERAGE
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -83,3 +85,36 @@ class ActionFilter(FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(datetime.date.today()) if value == "yes" else queryset
+
+
+class CoverageFilter(FilterSet):
+    """The full list of a quarter's coverage: by plan objective, and by what the summary counts."""
+
+    objective = django_filters.ModelChoiceFilter(
+        queryset=Objective.objects.none(), label="Plan objective", empty_label="Any"
+    )
+    coverage = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in COVERAGE.items()],
+        label="Coverage",
+        empty_label="Every commitment",
+        method="filter_coverage",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["objective", "coverage"]
+
+    def limit_to_scope(self, scope) -> None:
+        if scope.organisation is not None and scope.period is not None:
+            plans = Plan.objects.for_organisation(scope.organisation, year=scope.period.start_year)
+            self.filters["objective"].queryset = (
+                Objective.objects.filter(plan__in=plans.values("pk"))
+                .select_related("plan")
+                .order_by("-plan__start_year", "plan__title", "plan_id", "order", "sort_key", "pk")
+            )
+
+    def adjust_form(self, form) -> None:
+        form.fields["objective"].label_from_instance = lambda o: f"{o.plan.title}: {o.label}"
+
+    def filter_coverage(self, queryset, name, value):
+        return queryset.filter(COVERAGE[value][1]) if value else queryset

@@ -57,11 +57,9 @@ class ActionFilter(FilterSet):
         (Action.Status.CLOSED, Action.Status.CLOSED.label),
     ]
 
-    body = django_filters.ModelChoiceFilter(
-        field_name="item__meeting__body",
-        queryset=OversightBody.objects.none(),
-        label="Body",
-        empty_label="Any",
+    # Choices of plain (id, name) values: the tracker reads no body records to offer them.
+    body = django_filters.ChoiceFilter(
+        field_name="item__meeting__body_id", choices=[], label="Body", empty_label="Any"
     )
     owner = django_filters.CharFilter(field_name="owner_role", lookup_expr="icontains", label="Owner")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, empty_label="Any", method="filter_status")
@@ -75,9 +73,10 @@ class ActionFilter(FilterSet):
 
     def limit_to_scope(self, scope) -> None:
         if scope.organisation is not None:
-            self.filters["body"].queryset = OversightBody.objects.for_organisation(
-                scope.organisation
-            ).order_by("name")
+            bodies = OversightBody.objects.for_organisation(scope.organisation).order_by("name", "pk")
+            self.filters["body"].extra["choices"] = [
+                (str(pk), name) for pk, name in bodies.values_list("pk", "name")
+            ]
 
     def filter_status(self, queryset, name, value):
         # "Open" is every action still to do: open and in progress alike.

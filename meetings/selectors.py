@@ -93,6 +93,41 @@ def meeting_page(*, meeting: Meeting, include_restricted: bool) -> MeetingPage:
     )
 
 
+TRACKER_ROW_FIELDS = (
+    "pk",
+    "description",
+    "visibility",
+    "owner_role",
+    "due_date",
+    "status",
+    "item__meeting_id",
+    "item__meeting__date",
+    "item__meeting__body__name",
+)
+
+
+def tracker_rows(actions, *, today: datetime.date) -> list[dict]:
+    """Actions (as TRACKER_ROW_FIELDS values) as the tracker lists them, everything a row shows
+    made here: two URL reversals for the page, not two a row."""
+    action_url = url_of_each("meetings:action_detail")
+    meeting_url = url_of_each("meetings:meeting_detail")
+    labels = dict(Action.Status.choices)
+    return [
+        {
+            "description": action["description"],
+            "url": action_url(action["pk"]),
+            "restricted": action["visibility"] == Visibility.RESTRICTED,
+            "meeting": f"{action['item__meeting__body__name']}, {short_date(action['item__meeting__date'])}",
+            "meeting_url": meeting_url(action["item__meeting_id"]),
+            "owner": action["owner_role"],
+            "due": short_date(action["due_date"]),
+            "overdue": action["status"] != Action.Status.CLOSED and action["due_date"] < today,
+            "status": labels[action["status"]],
+        }
+        for action in actions
+    ]
+
+
 def status_at(action: Action, day: datetime.date) -> str:
     if action.closed_on and action.closed_on <= day:
         return Action.Status.CLOSED

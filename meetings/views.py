@@ -209,13 +209,13 @@ class ActionListView(ScopedViewMixin, ObjectListView):
         return (
             Action.objects.visible_to(self.request.user)
             .filter(item__meeting__body__in=bodies)
-            .select_related("item__meeting__body")
             .order_by(closed_last, "due_date", "pk")
+            .values(*selectors.TRACKER_ROW_FIELDS)
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["today"] = datetime.date.today()
+        context["rows"] = selectors.tracker_rows(context["object_list"], today=datetime.date.today())
         return context
 
 

@@ -28,6 +28,7 @@ class MeetingsArea(Area):
             ("Action tracker", reverse("meetings:actions") + f"?{scope.query}"),
             ("Action tracker, overdue only", reverse("meetings:actions") + f"?{scope.query}&overdue=yes"),
             ("Assurance coverage", reverse("meetings:coverage") + f"?{scope.query}"),
+            ("Assurance coverage, every commitment", reverse("meetings:coverage_list") + f"?{scope.query}"),
         ]
 
     def panels(self) -> list[Panel]:

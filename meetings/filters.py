@@ -1,12 +1,14 @@
-"""Filters for the glossary of bodies and the action tracker, offering what is in scope."""
+"""Filters for the glossary of bodies, the action tracker and the coverage list, offering what
+is in scope."""
 
 import datetime
 
 import django_filters
 
 from assurance.filters import FilterSet, TextSearchFilter
-from delivery_plans.models import Objective, Plan
+from delivery_plans.models import Commitment, Objective, Plan
 from meetings.models import Action, Frequency, OversightBody
+from meetings.selectors import COVERAGE
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -55,11 +57,9 @@ class ActionFilter(FilterSet):
         (Action.Status.CLOSED, Action.Status.CLOSED.label),
     ]
 
-    body = django_filters.ModelChoiceFilter(
-        field_name="item__meeting__body",
-        queryset=OversightBody.objects.none(),
-        label="Body",
-        empty_label="Any",
+    # Choices of plain (id, name) values: the tracker reads no body records to offer them.
+    body = django_filters.ChoiceFilter(
+        field_name="item__meeting__body_id", choices=[], label="Body", empty_label="Any"
     )
     owner = django_filters.CharFilter(field_name="owner_role", lookup_expr="icontains", label="Owner")
     status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, empty_label="Any", method="filter_status")
@@ -73,9 +73,10 @@ class ActionFilter(FilterSet):
 
     def limit_to_scope(self, scope) -> None:
         if scope.organisation is not None:
-            self.filters["body"].queryset = OversightBody.objects.for_organisation(
-                scope.organisation
-            ).order_by("name")
+            bodies = OversightBody.objects.for_organisation(scope.organisation).order_by("name", "pk")
+            self.filters["body"].extra["choices"] = [
+                (str(pk), name) for pk, name in bodies.values_list("pk", "name")
+            ]
 
     def filter_status(self, queryset, name, value):
         # "Open" is every action still to do: open and in progress alike.
@@ -83,3 +84,36 @@ class ActionFilter(FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(datetime.date.today()) if value == "yes" else queryset
+
+
+class CoverageFilter(FilterSet):
+    """The full list of a quarter's coverage: by plan objective, and by what the summary counts."""
+
+    objective = django_filters.ModelChoiceFilter(
+        queryset=Objective.objects.none(), label="Plan objective", empty_label="Any"
+    )
+    coverage = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in COVERAGE.items()],
+        label="Coverage",
+        empty_label="Every commitment",
+        method="filter_coverage",
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["objective", "coverage"]
+
+    def limit_to_scope(self, scope) -> None:
+        if scope.organisation is not None and scope.period is not None:
+            plans = Plan.objects.for_organisation(scope.organisation, year=scope.period.start_year)
+            self.filters["objective"].queryset = (
+                Objective.objects.filter(plan__in=plans.values("pk"))
+                .select_related("plan")
+                .order_by("-plan__start_year", "plan__title", "plan_id", "order", "sort_key", "pk")
+            )
+
+    def adjust_form(self, form) -> None:
+        form.fields["objective"].label_from_instance = lambda o: f"{o.plan.title}: {o.label}"
+
+    def filter_coverage(self, queryset, name, value):
+        return queryset.filter(COVERAGE[value][1]) if value else queryset

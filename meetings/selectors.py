@@ -6,10 +6,22 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 
-from assurance.models import Organisation, ReportingPeriod
-from delivery_plans.models import Commitment, OversightScheduleEntry
+from assurance.models import Organisation, ReportingPeriod, Visibility
+from assurance.rows import short_date, url_of_each
+from assurance.text import cut_at_word
+from delivery_plans.models import Commitment, Objective, OversightScheduleEntry
 from meetings.models import Action, AgendaItem, Meeting, OversightBody
 
 MONTHS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
@@ -81,6 +93,41 @@ def meeting_page(*, meeting: Meeting, include_restricted: bool) -> MeetingPage:
     )
 
 
+TRACKER_ROW_FIELDS = (
+    "pk",
+    "description",
+    "visibility",
+    "owner_role",
+    "due_date",
+    "status",
+    "item__meeting_id",
+    "item__meeting__date",
+    "item__meeting__body__name",
+)
+
+
+def tracker_rows(actions, *, today: datetime.date) -> list[dict]:
+    """Actions (as TRACKER_ROW_FIELDS values) as the tracker lists them, everything a row shows
+    made here: two URL reversals for the page, not two a row."""
+    action_url = url_of_each("meetings:action_detail")
+    meeting_url = url_of_each("meetings:meeting_detail")
+    labels = dict(Action.Status.choices)
+    return [
+        {
+            "description": action["description"],
+            "url": action_url(action["pk"]),
+            "restricted": action["visibility"] == Visibility.RESTRICTED,
+            "meeting": f"{action['item__meeting__body__name']}, {short_date(action['item__meeting__date'])}",
+            "meeting_url": meeting_url(action["item__meeting_id"]),
+            "owner": action["owner_role"],
+            "due": short_date(action["due_date"]),
+            "overdue": action["status"] != Action.Status.CLOSED and action["due_date"] < today,
+            "status": labels[action["status"]],
+        }
+        for action in actions
+    ]
+
+
 def status_at(action: Action, day: datetime.date) -> str:
     if action.closed_on and action.closed_on <= day:
         return Action.Status.CLOSED
@@ -114,6 +161,16 @@ def period_meetings(*, organisation: Organisation, period: ReportingPeriod) -> Q
     ).select_related("body")
 
 
+def scheduled_in(period: ReportingPeriod) -> Exists:
+    """Whether the oversight schedule plans the outer commitment for the period, asked with it."""
+    schedule = OversightScheduleEntry.objects.filter(
+        commitment=OuterRef("pk"), period__start_year=period.start_year
+    )
+    if period.quarter is not None:
+        schedule = schedule.filter(period__quarter=period.quarter)
+    return Exists(schedule)
+
+
 def coverage(
     *, organisation: Organisation, period: ReportingPeriod, include_restricted: bool, items=None
 ) -> list[CoverageRow]:
@@ -125,15 +182,11 @@ def coverage(
     year = period.start_year
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     overseers = OversightBody.objects.filter(pk__in=bodies).order_by("name")
-    schedule = OversightScheduleEntry.objects.filter(commitment=OuterRef("pk"), period__start_year=year)
-    if period.quarter is not None:
-        schedule = schedule.filter(period__quarter=period.quarter)
     commitments = list(
         Commitment.objects.for_organisation(organisation, year=year)
         .select_related("plan", "objective")
         .prefetch_related(Prefetch("oversight_bodies", queryset=overseers))
-        # Whether the oversight schedule plans it, asked with the commitment.
-        .annotate(scheduled=Exists(schedule))
+        .annotate(scheduled=scheduled_in(period))
         .order_by("plan__title", "objective__order", "objective__sort_key", "sort_key", "ref")
     )
     if items is None:
@@ -150,6 +203,189 @@ def coverage(
         for commitment in item.commitments.all():
             by_commitment[commitment.pk].append(item)
     return [CoverageRow(c, c.scheduled, by_commitment[c.pk]) for c in commitments]
+
+
+# What the coverage page counts and its full list filters by: one condition each, on the
+# annotations of `coverage_commitments`, so a count and the list it links to always agree.
+COVERAGE = {
+    "overseen": ("Overseen by a body", Q(overseen=True)),
+    "scheduled": ("Scheduled for oversight this quarter", Q(scheduled=True)),
+    "scrutinised": ("Scrutinised at a meeting this quarter", Q(scrutinised=True)),
+    "gap": ("Scheduled but not covered", Q(scheduled=True, scrutinised=False)),
+    "no_oversight": (
+        "No oversight: no body oversees it and no meeting scrutinised it",
+        Q(overseen=False, scrutinised=False),
+    ),
+    "not_scrutinised": ("Not scrutinised this quarter", Q(scrutinised=False)),
+    "no_body": ("No body oversees it", Q(overseen=False)),
+}
+
+
+def coverage_commitments(
+    *, organisation: Organisation, period: ReportingPeriod, include_restricted: bool
+) -> QuerySet[Commitment]:
+    """The commitments of the organisation's plans in force in the period, in plan order, each
+    asked with it whether one of the organisation's bodies oversees it (`overseen`), whether
+    the oversight schedule plans it for the period (`scheduled`) and whether an item of a
+    meeting of those bodies held in the period scrutinised it (`scrutinised`)."""
+    bodies = OversightBody.objects.for_organisation(organisation).values("pk")
+    overseen = OversightBody.commitments.through.objects.filter(oversightbody_id__in=bodies)
+    schedule = OversightScheduleEntry.objects.filter(period__start_year=period.start_year)
+    if period.quarter is not None:
+        schedule = schedule.filter(period__quarter=period.quarter)
+    items = (
+        visible_items(include_restricted)
+        .covering()
+        .filter(
+            meeting__body__in=bodies, meeting__date__gte=period.start_date, meeting__date__lte=period.end_date
+        )
+    )
+    scrutinised = AgendaItem.commitments.through.objects.filter(agendaitem_id__in=items.values("pk"))
+    # Each an IN over the period's ids, which the database reads once for all the commitments
+    # (a correlated EXISTS would run once a commitment, for each count that asks it).
+    return (
+        Commitment.objects.for_organisation(organisation, year=period.start_year)
+        .annotate(
+            overseen=_among(overseen.values("commitment_id")),
+            scheduled=_among(schedule.values("commitment_id")),
+            scrutinised=_among(scrutinised.values("commitment_id")),
+        )
+        .in_plan_order()
+    )
+
+
+def _among(commitment_ids: QuerySet) -> ExpressionWrapper:
+    return ExpressionWrapper(Q(pk__in=commitment_ids), output_field=BooleanField())
+
+
+def no_coverage() -> QuerySet[Commitment]:
+    """No commitments, with the annotations the coverage list filters on: a page with no
+    organisation or quarter to show."""
+    return Commitment.objects.none().annotate(
+        overseen=Value(False), scheduled=Value(False), scrutinised=Value(False)
+    )
+
+
+@dataclass
+class ObjectiveCoverage:
+    """How many of an objective's commitments are in each of the COVERAGE counts."""
+
+    objective: Objective | None
+    commitments: int
+    counts: dict[str, int]
+
+    def __getitem__(self, key: str) -> int:
+        return self.counts[key]
+
+
+def coverage_by_objective(commitments: QuerySet[Commitment]) -> list[ObjectiveCoverage]:
+    """The commitments counted by objective in the database, one row an objective in plan order:
+    two queries, whatever the number of commitments."""
+    # The counts take names of their own: named as the annotations, they would hide them.
+    counts = {f"{key}_count": Count("pk", filter=condition) for key, (_, condition) in COVERAGE.items()}
+    counted = {
+        row["objective_id"]: row
+        for row in commitments.order_by()
+        .values("objective_id")
+        .annotate(commitments_count=Count("pk"), **counts)
+    }
+    objectives = (
+        Objective.objects.filter(pk__in=list(counted))
+        .select_related("plan")
+        # As COMMITMENT_ORDER puts their commitments.
+        .order_by("-plan__start_year", "plan__title", "plan_id", "order", "sort_key", "pk")
+    )
+    return [
+        ObjectiveCoverage(
+            objective,
+            counted[objective.pk]["commitments_count"],
+            {key: counted[objective.pk][f"{key}_count"] for key in COVERAGE},
+        )
+        for objective in objectives
+    ]
+
+
+def coverage_total(by_objective: list[ObjectiveCoverage]) -> ObjectiveCoverage:
+    """The counts of every objective together (a few rows: the database counted them)."""
+    return ObjectiveCoverage(
+        None,
+        sum(row.commitments for row in by_objective),
+        {key: sum(row.counts[key] for row in by_objective) for key in COVERAGE},
+    )
+
+
+COVERAGE_ROW_FIELDS = ("pk", "ref", "text", "plan__title", "scheduled", "overseen", "scrutinised")
+# Enough of a commitment's text to recognise it in a list; its page has the rest.
+COVERAGE_TEXT_LENGTH = 160
+
+
+def coverage_rows(
+    commitments,
+    *,
+    organisation: Organisation,
+    period: ReportingPeriod,
+    include_restricted: bool,
+    with_bodies: bool = True,
+    with_items: bool = True,
+) -> list[dict]:
+    """Rows of `coverage_commitments` (as COVERAGE_ROW_FIELDS values) as a list shows them: each
+    with its URL, its text cut, the organisation's bodies that oversee it (`with_bodies`) and
+    the items that scrutinised it in the period (`with_items`). A query for the bodies and one
+    for the items, whatever the number of rows; no URL is reversed once a row."""
+    rows = [dict(row) for row in commitments]
+    ids = [row["pk"] for row in rows]
+    commitment_url = url_of_each("delivery_plans:detail")
+    body_url = url_of_each("meetings:detail")
+    bodies_of = defaultdict(list)
+    if with_bodies and ids:
+        links = (
+            OversightBody.commitments.through.objects.filter(
+                commitment_id__in=ids,
+                oversightbody_id__in=OversightBody.objects.for_organisation(organisation).values("pk"),
+            )
+            .order_by("oversightbody__name", "oversightbody_id")
+            .values_list("commitment_id", "oversightbody_id", "oversightbody__name")
+        )
+        for commitment_id, body_id, name in links:
+            bodies_of[commitment_id].append({"name": name, "url": body_url(body_id)})
+    items_of = defaultdict(list)
+    if with_items and ids:
+        meeting_url = url_of_each("meetings:meeting_detail")
+        scrutiny = (
+            AgendaItem.commitments.through.objects.filter(
+                commitment_id__in=ids,
+                agendaitem_id__in=visible_items(include_restricted)
+                .covering()
+                .filter(meeting__in=period_meetings(organisation=organisation, period=period).values("pk"))
+                .values("pk"),
+            )
+            .order_by("agendaitem__meeting__date", "agendaitem__number", "agendaitem_id")
+            .values_list(
+                "commitment_id",
+                "agendaitem_id",
+                "agendaitem__title",
+                "agendaitem__visibility",
+                "agendaitem__meeting_id",
+                "agendaitem__meeting__date",
+                "agendaitem__meeting__body__name",
+            )
+        )
+        for commitment_id, item_id, title, visibility, meeting_id, date, body_name in scrutiny:
+            items_of[commitment_id].append(
+                {
+                    "label": f"{body_name}, {short_date(date)}: {title}",
+                    # As AgendaItem.get_absolute_url: the item on its meeting's page.
+                    "url": f"{meeting_url(meeting_id)}#item-{item_id}",
+                    "restricted": visibility == Visibility.RESTRICTED,
+                }
+            )
+    for row in rows:
+        row["url"] = commitment_url(row["pk"])
+        row["text"] = cut_at_word(row["text"], COVERAGE_TEXT_LENGTH)
+        row["bodies"] = bodies_of[row["pk"]]
+        row["items"] = items_of[row["pk"]]
+        row["is_gap"] = row["scheduled"] and not row["scrutinised"]
+    return rows
 
 
 def holding_to_account_year(*, body: OversightBody, start_year: int, include_restricted: bool) -> list[dict]:

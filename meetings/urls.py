@@ -27,4 +27,5 @@ urlpatterns = [
     path("updates/<int:pk>/edit/", views.ActionUpdateFormView.as_view(), name="action_update_update"),
     path("summary/", views.summary, name="summary"),
     path("coverage/", views.coverage, name="coverage"),
+    path("coverage/commitments/", views.CoverageListView.as_view(), name="coverage_list"),
 ]

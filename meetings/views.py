@@ -2,20 +2,23 @@
 on them, and panel members read only what the dashboard publishes."""
 
 import datetime
+from dataclasses import replace
 
 from django.contrib import messages
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from assurance.models import Organisation, ReportingPeriod, financial_year_of
 from assurance.permissions import Access, access, can_see_restricted, in_scope_or_404
 from assurance.scope import ScopedViewMixin, choose_scope, offered_organisations
+from assurance.summaries import FirstRows, first_rows
 from assurance.views import ObjectDetailView, ObjectFormView, ObjectListView
 from assurance.writes import Links
 from delivery_plans.models import Commitment
 from meetings import forms, selectors, services
-from meetings.filters import ActionFilter, OversightBodyFilter
+from meetings.filters import ActionFilter, CoverageFilter, OversightBodyFilter
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
 
 
@@ -206,13 +209,13 @@ class ActionListView(ScopedViewMixin, ObjectListView):
         return (
             Action.objects.visible_to(self.request.user)
             .filter(item__meeting__body__in=bodies)
-            .select_related("item__meeting__body")
             .order_by(closed_last, "due_date", "pk")
+            .values(*selectors.TRACKER_ROW_FIELDS)
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["today"] = datetime.date.today()
+        context["rows"] = selectors.tracker_rows(context["object_list"], today=datetime.date.today())
         return context
 
 
@@ -290,23 +293,82 @@ def _latest_meeting_quarter(organisation: Organisation | None, periods: list[Rep
 @require_GET
 @access(Access.EDIT)
 def coverage(request):
-    """For a quarter, every plan commitment with the items that scrutinised it, and the gaps."""
+    """For a quarter, the plan's commitments counted by objective in the database (overseen by a
+    body, scheduled, scrutinised, not covered) and the first of the exceptions, each count and
+    exception list a link to the full list filtered to it: the page is the same size however
+    many commitments there are."""
     choice = choose_scope(request, default_period=_latest_meeting_quarter)
     organisation, period = choice.organisation, choice.period
-    rows = (
-        selectors.coverage(
-            organisation=organisation, period=period, include_restricted=can_see_restricted(request.user)
-        )
-        if organisation and period
-        else []
-    )
-    context = {
-        "scope_form": choice.form,
+    context = {"scope_form": choice.form, "organisation": organisation, "period": period}
+    if organisation is None or period is None:
+        return render(request, "meetings/coverage.html", context)
+    scope = {
         "organisation": organisation,
         "period": period,
-        "rows": rows,
-        "gaps": [r for r in rows if r.is_gap],
-        "scheduled_count": sum(r.scheduled for r in rows),
-        "covered_count": sum(bool(r.items) for r in rows),
+        "include_restricted": can_see_restricted(request.user),
+    }
+    commitments = selectors.coverage_commitments(**scope)
+    by_objective = selectors.coverage_by_objective(commitments)
+    total = selectors.coverage_total(by_objective)
+    list_url = f"{reverse('meetings:coverage_list')}?{choice.query}"
+
+    def exceptions(key: str, *, with_bodies: bool) -> FirstRows:
+        first = first_rows(
+            commitments.filter(selectors.COVERAGE[key][1]).values(*selectors.COVERAGE_ROW_FIELDS),
+            full_list_url=f"{list_url}&coverage={key}",
+            total=total[key],
+        )
+        rows = selectors.coverage_rows(first.rows, **scope, with_bodies=with_bodies, with_items=False)
+        return replace(first, rows=rows)
+
+    context |= {
+        "by_objective": by_objective,
+        # Objectives are named by their plan only where the organisation has several in force.
+        "many_plans": len({row.objective.plan_id for row in by_objective}) > 1,
+        "total": total,
+        "labels": {key: label for key, (label, _) in selectors.COVERAGE.items()},
+        "list_url": list_url,
+        "gaps": exceptions("gap", with_bodies=True),
+        # By definition no body oversees these, so none is asked for.
+        "without_oversight": exceptions("no_oversight", with_bodies=False),
     }
     return render(request, "meetings/coverage.html", context)
+
+
+class CoverageListView(ScopedViewMixin, ObjectListView):
+    """Every commitment of a quarter's coverage, paged, with the organisation's bodies that
+    oversee it and the items that scrutinised it: filtered by plan objective and by coverage
+    (the summary's counts) in the database."""
+
+    model = Commitment
+    filterset_class = CoverageFilter
+    template_name = "meetings/coverage_list.html"
+    title = "Assurance coverage: every commitment"
+
+    def scope_default_period(self, organisation, periods):
+        return _latest_meeting_quarter(organisation, periods)
+
+    def get_queryset(self):
+        choice = self.scope_choice
+        if choice.organisation is None or choice.period is None:
+            return selectors.no_coverage().values(*selectors.COVERAGE_ROW_FIELDS)
+        return selectors.coverage_commitments(**self.coverage_scope()).values(*selectors.COVERAGE_ROW_FIELDS)
+
+    def coverage_scope(self) -> dict:
+        choice = self.scope_choice
+        return {
+            "organisation": choice.organisation,
+            "period": choice.period,
+            "include_restricted": can_see_restricted(self.request.user),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        choice = self.scope_choice
+        context["rows"] = (
+            selectors.coverage_rows(context["object_list"], **self.coverage_scope())
+            if choice.organisation is not None and choice.period is not None
+            else []
+        )
+        context["summary_url"] = f"{reverse('meetings:coverage')}?{choice.query}"
+        return context

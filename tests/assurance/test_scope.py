@@ -47,6 +47,7 @@ PAGES = [
     ("meetings:list", None, None, True),
     ("meetings:actions", None, None, True),
     ("meetings:coverage", None, "quarter", True),
+    ("meetings:coverage_list", None, "quarter", True),
     ("meetings:summary", None, "year", True),
 ]
 

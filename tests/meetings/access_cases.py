@@ -51,4 +51,5 @@ CASES = {
     "meetings:action_update_update": Case(Access.EDIT, kwargs=_update),
     "meetings:summary": Case(Access.EDIT),
     "meetings:coverage": Case(Access.EDIT),
+    "meetings:coverage_list": Case(Access.EDIT),
 }

@@ -30,7 +30,9 @@ def count(client, url) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("name", ["list", "actions", "coverage", "summary", "detail", "meeting_detail"])
+@pytest.mark.parametrize(
+    "name", ["list", "actions", "coverage", "coverage_list", "summary", "detail", "meeting_detail"]
+)
 def test_pages_run_the_same_number_of_queries_at_two_sizes(name, editor_client):
     body = factories.make_body(holds_to_account=True)
     plan = factories.make_plan(owner=body.owner)
@@ -42,6 +44,9 @@ def test_pages_run_the_same_number_of_queries_at_two_sizes(name, editor_client):
         "meeting_detail": target.get_absolute_url,
         "coverage": lambda: (
             reverse("meetings:coverage") + f"?organisation={body.owner.slug}&period=2016-17-q3"
+        ),
+        "coverage_list": lambda: (
+            reverse("meetings:coverage_list") + f"?organisation={body.owner.slug}&period=2016-17-q3"
         ),
         "summary": lambda: reverse("meetings:summary") + f"?body={body.pk}&year=2016",
     }

@@ -7,6 +7,7 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponseRedirect
@@ -365,19 +366,32 @@ class ProgressUpdateFormView(ObjectFormView):
         return context
 
 
-def _schedule_state(objective: Objective | None, quarters: list[ReportingPeriod]):
-    """One objective's commitments, their entries in the given quarters, and a fingerprint of
-    both: any tick, untick, change of body or commitment added, moved or removed changes it."""
-    if objective is None:
+# Commitments a page of the oversight schedule shows: with four quarters each, a tick and a
+# body, a page of them is a form of a few hundred fields, whatever the size of the objective.
+SCHEDULE_ROWS = 25
+
+
+def _schedule_state(objective: Objective | None, quarters: list[ReportingPeriod], page: Page | None):
+    """The commitments of one page of an objective, their entries in the given quarters, and a
+    fingerprint of both: any tick, untick, change of body or commitment added, moved or
+    removed on the page changes it."""
+    if objective is None or page is None:
         return [], {}, hashlib.sha256(b"[]").hexdigest()[:32]
-    commitments = list(objective.commitments.select_related("objective").order_by("sort_key", "pk"))
-    entries = {
-        (e.commitment_id, e.period_id): e
-        for e in OversightScheduleEntry.objects.filter(commitment__objective=objective, period__in=quarters)
-    }
-    state = [sorted(c.pk for c in commitments), sorted((e.pk, e.version) for e in entries.values())]
+    commitments = list(page.object_list)
+    ids = [c.pk for c in commitments]
+    on_page = OversightScheduleEntry.objects.filter(commitment__in=ids, period__in=quarters)
+    entries = {(e.commitment_id, e.period_id): e for e in on_page}
+    state = [[c.pk for c in commitments], sorted((e.pk, e.version) for e in entries.values())]
     fingerprint = hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
     return commitments, entries, fingerprint
+
+
+def _schedule_page(objective: Objective | None, number) -> Page | None:
+    """The page of the objective's commitments asked for (the last for a number past it)."""
+    if objective is None:
+        return None
+    ordered = objective.commitments.select_related("objective").order_by("sort_key", "pk")
+    return Paginator(ordered, SCHEDULE_ROWS).get_page(number)
 
 
 def _current_year(organisation, periods: list[ReportingPeriod]):
@@ -404,8 +418,9 @@ def _chosen_objective(objectives: list[Objective], wanted: str) -> Objective | N
 def schedule(request, pk: int):
     """The frequency-of-oversight grid, one objective and one financial year at a time
     (?objective=2&period=2016-17): its commitments by quarter, each tick with the body that
-    oversees it. Only quarters already recorded are offered. A page per objective keeps the
-    page, and the form it posts, the size of an objective, not of the whole plan."""
+    oversees it, SCHEDULE_ROWS commitments a page (&page=2). Only quarters already recorded are
+    offered. A page of one objective keeps the page, and the form it posts, the same size
+    however large the objective and the plan."""
     plan = in_scope_or_404(Plan.objects.select_related("owner"), request.user, pk=pk)
     objectives = selectors.objectives_counted(plan)
     wanted = request.GET.get("objective", "")
@@ -435,7 +450,12 @@ def schedule(request, pk: int):
         # plan's objectives, rather than a bare "Page not found".
         context |= {"unknown_objective": wanted.strip(), "rows": []}
         return render(request, "delivery_plans/schedule.html", context, status=404)
-    commitments, entries, fingerprint = _schedule_state(objective, quarters)
+    page = _schedule_page(objective, request.GET.get("page"))
+    if page is not None and page.number > 1:
+        # Saving returns to the page saved.
+        context["query"] += f"&page={page.number}"
+    context["page_obj"] = page
+    commitments, entries, fingerprint = _schedule_state(objective, quarters, page)
     status = 200
     if request.method == "POST" and year is not None and objective is not None:
         form = ScheduleForm(request.POST, commitments=commitments, quarters=quarters)
@@ -443,7 +463,8 @@ def schedule(request, pk: int):
             with transaction.atomic():
                 # One schedule save at a time per plan, so two cannot both pass the check below.
                 Plan.objects.select_for_update().filter(pk=plan.pk).first()
-                commitments, entries, fingerprint = _schedule_state(objective, quarters)
+                page = _schedule_page(objective, request.GET.get("page"))
+                commitments, entries, fingerprint = _schedule_state(objective, quarters, page)
                 if form.cleaned_data["fingerprint"] == fingerprint:
                     try:
                         with transaction.atomic():
@@ -451,9 +472,10 @@ def schedule(request, pk: int):
                     except (StaleRecords, StaleEdit, RecordGone):
                         pass  # changed meanwhile: shown as a conflict below
                     else:
+                        part = f", page {page.number}," if page and page.paginator.num_pages > 1 else ""
+                        year_label = quarters[0].year_label
                         messages.success(
-                            request,
-                            f"Oversight schedule of {objective.label} for {quarters[0].year_label} saved",
+                            request, f"Oversight schedule of {objective.label}{part} for {year_label} saved"
                         )
                         return HttpResponseRedirect(
                             reverse("delivery_plans:schedule", args=[plan.pk]) + f"?{context['query']}"
@@ -462,6 +484,7 @@ def schedule(request, pk: int):
             form = ScheduleForm(
                 initial=_schedule_initial(entries, fingerprint), commitments=commitments, quarters=quarters
             )
+            context["page_obj"] = page
             context["conflict"] = (
                 "Someone else changed this objective's oversight schedule for the year after you "
                 "opened this page. Your changes were not saved: the grid below shows the schedule "

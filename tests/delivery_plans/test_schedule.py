@@ -180,3 +180,70 @@ def test_the_page_is_the_size_of_its_objective_whatever_the_others_hold(editor_c
         make_commitment(secure, ref=f"2.{n}")
     # The fingerprint, and a tick and a body for each of the two commitments in each quarter.
     assert fields() == (before, quarters) and before == 1 + 2 * 2 * quarters
+
+
+@pytest.fixture
+def long_objective(plan):
+    """Victims grown past one page of the schedule: 1.1 to 1.(SCHEDULE_ROWS + 5)."""
+    from delivery_plans.views import SCHEDULE_ROWS
+
+    victims = plan.objectives.get(ref="1")
+    for n in range(3, SCHEDULE_ROWS + 6):
+        make_commitment(victims, ref=f"1.{n}")
+    return victims
+
+
+def test_a_long_objective_is_shown_a_page_of_commitments_at_a_time(editor_client, plan, long_objective):
+    from delivery_plans.views import SCHEDULE_ROWS
+
+    first = editor_client.get(url_of(plan), {"objective": "1"})
+    second = editor_client.get(url_of(plan), {"objective": "1", "page": "2"})
+    assert len(rows(first)) == SCHEDULE_ROWS and len(rows(second)) == 5
+    assert not set(rows(first)) & set(rows(second))
+    assert len(rows(first)) + len(rows(second)) == long_objective.commitments.count()
+    page = second.content.decode()
+    assert "page 2 of 2" in page and 'rel="prev"' in page
+    assert (
+        f"the commitments on this page ({SCHEDULE_ROWS + 1} to {SCHEDULE_ROWS + 5} of {SCHEDULE_ROWS + 5})"
+        in page
+    )
+    # Choosing another objective starts at its first page.
+    assert "objective=2&amp;page" not in page and "page=2&amp;objective=2" not in page
+
+
+def test_saving_a_page_changes_only_its_commitments_and_returns_to_it(editor_client, plan, long_objective):
+    elsewhere = OversightScheduleEntry.objects.create(
+        commitment=plan.commitments.get(ref="1.1"), period=make_period(2016, 3), body_name="Board"
+    )
+    url = f"{url_of(plan)}?period=2016-17&objective=1&page=2"
+    loaded = editor_client.get(url)
+    last = rows(loaded)[-1]
+    data = schedule_data(loaded, **{cell(plan, last): True, cell(plan, last, body=True): "PCB"})
+    # A field of a commitment on the first page, sent anyway, is not part of this page's form.
+    data[cell(plan, "1.1")] = ""
+    response = editor_client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == url
+    saved = OversightScheduleEntry.objects.exclude(pk=elsewhere.pk).get()
+    assert (saved.commitment.ref, saved.body_name) == (last, "PCB")
+    assert OversightScheduleEntry.objects.filter(pk=elsewhere.pk).exists()
+    assert (
+        "Oversight schedule of 1. Victims, page 2, for 2016/17 saved"
+        in editor_client.get(url).content.decode()
+    )
+
+
+def test_a_page_runs_the_same_queries_and_fields_however_long_the_objective(
+    editor_client, plan, long_objective
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = editor_client.get(url_of(plan), {"objective": "1"})
+        return len(captured), len(response.context["form"].fields)
+
+    small = measure()
+    for n in range(100, 160):
+        make_commitment(long_objective, ref=f"1.{n}")
+    assert measure() == small

@@ -16,7 +16,7 @@ from assurance.scope import ScopedViewMixin, choose_scope, offered_organisations
 from assurance.summaries import FirstRows, first_rows
 from assurance.views import ObjectDetailView, ObjectFormView, ObjectListView
 from assurance.writes import Links
-from delivery_plans.models import Commitment
+from delivery_plans.models import Commitment, Objective, Plan
 from meetings import forms, selectors, services
 from meetings.filters import ActionFilter, CoverageFilter, OversightBodyFilter
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
@@ -71,7 +71,15 @@ class BodyFormView(ObjectFormView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        form.fields["owner"].queryset = offered_organisations(self.request.user)
+        offered = offered_organisations(self.request.user)
+        form.fields["owner"].queryset = offered
+        # The objectives of the plans that the offices on offer keep or share, not every office's.
+        shared = Plan.organisations.through.objects.filter(organisation__in=offered).values("plan_id")
+        form.fields["objective"].queryset = (
+            Objective.objects.filter(Q(plan__owner__in=offered) | Q(plan__in=shared))
+            .select_related("plan")
+            .order_by("plan__title", "plan_id", "order", "sort_key", "pk")
+        )
         return form
 
 

@@ -76,3 +76,21 @@ def test_the_coverage_headline_says_what_each_number_counts(editor_client):
         "2 of the 4 commitments in force were scrutinised at a meeting this quarter. "
         "2 were scheduled for oversight this quarter, of which 1 was not covered."
     ) in page
+
+
+def test_a_body_is_offered_only_the_objectives_of_its_offices_plans():
+    from tests.assurance.test_organisation_access import member
+    from tests.delivery_plans.factories import make_objective, make_plan
+    from tests.factories import make_organisation
+
+    home = make_organisation(name="Office of the PCC for Choiceshire", is_home=True, kind="opcc")
+    elsewhere = make_organisation(name="Office of the PCC for Otherwhere", kind="opcc")
+    ours = make_objective(make_plan(owner=home), title="OURS-OBJECTIVE-7Q")
+    shared_plan = make_plan(owner=elsewhere)
+    shared_plan.organisations.add(home)
+    shared = make_objective(shared_plan, title="SHARED-OBJECTIVE-7Q")
+    make_objective(make_plan(owner=elsewhere), title="THEIRS-OBJECTIVE-7Q")
+    page = member(home).get(reverse("meetings:create")).content.decode()
+    assert "OURS-OBJECTIVE-7Q" in page and "SHARED-OBJECTIVE-7Q" in page
+    assert "THEIRS-OBJECTIVE-7Q" not in page
+    assert ours.pk != shared.pk

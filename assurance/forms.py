@@ -1,13 +1,18 @@
 """Form rendering and behaviour shared by every form: GOV.UK Frontend markup from one field
 template, an error summary in field order, and the version that protects against stale edits."""
 
+import copy
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import ErrorDict
 
 from assurance.models import Rag
 
@@ -73,6 +78,11 @@ class GovukBoundField(forms.BoundField):
         return isinstance(self.field.widget, forms.CheckboxInput)
 
     @property
+    def narrowing(self) -> "Narrowing | None":
+        """How a long list of choices is narrowed (narrow_long_choices), or None."""
+        return getattr(self.field, "narrowing", None)
+
+    @property
     def first_input_id(self) -> str:
         """Where an error summary link lands: the first radio or checkbox of a list."""
         return f"{self.auto_id}_0" if self.is_choice_list else self.auto_id
@@ -134,6 +144,12 @@ class GovukFormMixin(_FormBase):
             if isinstance(field, forms.ModelChoiceField):
                 _refusing_impossible_ids(field)
         super().full_clean()
+
+    def as_entered(self) -> None:
+        """Show the form again with what was entered, unchecked and so without errors: for a
+        button that changes what the form offers (NARROW_BUTTON), not a save."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
 
     def errors_in_order(self) -> list[tuple[str, str]]:
         """(anchor id, message) for the error summary, in the order the fields appear."""
@@ -199,3 +215,72 @@ class RagFormMixin(_FormBase):
         ):
             self.add_error("rag_reason", f"Give a reason for the {Rag(rag).label} rating")
         return cleaned
+
+
+# Above this many records on offer, a list of choices (a plan's commitments) shows the records
+# chosen and those of one group (an objective) at a time, chosen without JavaScript.
+NARROW_ABOVE = 100
+# The submit button that shows another group's choices: the form is shown again, not saved.
+NARROW_BUTTON = "show_choices"
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What a narrowed list of choices shows, for its field's template."""
+
+    groups: list[tuple[str, str]]
+    chosen_group: str
+    total: int
+    group_noun: str
+
+    def field_name(self, name: str) -> str:
+        return f"{name}_from"
+
+
+def narrow_long_choices(
+    form: forms.BaseForm, name: str, *, group_by: str, group_label: Callable[[Any], str], group_noun: str
+) -> None:
+    """Show only the chosen records of a long choice list and those of one group.
+
+    `group_by` is the lookup of each record's group (such as "objective"), `group_label` names
+    a group. The field still accepts any record on offer, so choosing from one group keeps the
+    choices made in others; the form's own page offers the groups, and a submit button
+    (NARROW_BUTTON) shows the form again with the entered values and another group's records.
+    Two or three queries, and a page the size of one group, however many records are on offer.
+    """
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelMultipleChoiceField) or field.queryset is None:
+        raise TypeError(f"{name} is not a choice of records")
+    offered = field.queryset
+    total = offered.order_by().count()
+    if total <= NARROW_ABOVE:
+        return
+    group_model = offered.model._meta.get_field(group_by).related_model
+    groups = [
+        (str(group.pk), group_label(group))
+        for group in group_model._default_manager.filter(pk__in=offered.values(group_by))
+        # A group's label may name what it belongs to (an objective's plan): read with it.
+        .select_related(*(f.name for f in group_model._meta.concrete_fields if f.is_relation))
+        .order_by(*group_model._meta.ordering or ["pk"])
+    ]
+    key = f"{name}_from"
+    if form.is_bound:
+        data: Any = form.data
+        sent = data.getlist(form.add_prefix(name)) if hasattr(data, "getlist") else data.get(name) or []
+        chosen = [str(v) for v in sent if ROW_ID.fullmatch(str(v))]
+        wanted = str(form.data.get(form.add_prefix(key), ""))
+    else:
+        initial = form.initial.get(name) or []
+        chosen = [str(getattr(v, "pk", v)) for v in initial]
+        wanted = str(form.initial.get(key, ""))
+    first_group = groups[0][0] if groups else ""
+    chosen_group = wanted if any(pk == wanted for pk, _ in groups) else first_group
+    shown = copy.copy(field)
+    shown.queryset = offered.filter(
+        Q(pk__in=[int(pk) for pk in chosen]) | Q(**{group_by: chosen_group or None})
+    )
+    # The widget offers the shown records; the field, which checks what is sent, all of them.
+    field.widget.choices = field.iterator(shown)
+    field.narrowing = Narrowing(  # type: ignore[attr-defined]
+        groups=groups, chosen_group=chosen_group, total=total, group_noun=group_noun
+    )

@@ -1,5 +1,7 @@
 """The shared views: each area's pages are these with a few attributes set."""
 
+from typing import cast
+
 from django.apps import apps
 from django.contrib import messages
 from django.forms import modelform_factory
@@ -12,7 +14,7 @@ from django_filters.filterset import filterset_factory
 from django_filters.views import FilterView
 
 from assurance.filters import FilterSet
-from assurance.forms import VersionedModelForm
+from assurance.forms import NARROW_BUTTON, GovukFormMixin, VersionedModelForm
 from assurance.history import entries_for_id, recent_changes
 from assurance.models import AuditedModel, Organisation
 from assurance.permissions import Access, access, history_in_scope_for, in_scope_for
@@ -181,6 +183,15 @@ class ObjectFormView(RecordInScopeMixin, UpdateView):
         if self.object is not None:
             return self.object.get_absolute_url()
         return parent_url(instance) or reverse("home")
+
+    def post(self, request, *args, **kwargs):
+        if NARROW_BUTTON in request.POST:
+            # Another group of a long list's choices was asked for: the form again, as entered.
+            self.object = self.get_object()
+            form = self.get_form()
+            cast(GovukFormMixin, form).as_entered()
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         if not self.adding and not form.has_changed():

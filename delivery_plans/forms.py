@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from assurance.forms import Form, RagFormMixin, VersionedModelForm
+from assurance.forms import Form, RagFormMixin, VersionedModelForm, narrow_long_choices
 from assurance.models import Organisation, ReportingPeriod
 from assurance.tables import LIMITS, TableUploadForm
 from delivery_plans.models import (
@@ -266,6 +266,11 @@ class CommitmentForm(VersionedModelForm):
         related.label_from_instance = lambda c: c.label
         related.help_text = (
             "Commitments this one refers to ('see 2.1 above'). Hold Ctrl (or Cmd) to choose more than one."
+        )
+        if self.instance.objective_id is not None and not self.is_bound:
+            self.initial.setdefault("related_from", str(self.instance.objective_id))
+        narrow_long_choices(
+            self, "related", group_by="objective", group_label=lambda o: o.heading, group_noun="objective"
         )
         status = self.fields["status"]
         status.queryset = plan.statuses.all()

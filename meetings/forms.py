@@ -5,7 +5,7 @@ from itertools import groupby
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
-from assurance.forms import Form, VersionedModelForm
+from assurance.forms import Form, VersionedModelForm, narrow_long_choices
 from assurance.models import Organisation, ReportingPeriod, Visibility, financial_year_of
 from assurance.scope import ScopeChoiceField
 from delivery_plans.models import Commitment, Objective, Plan
@@ -23,6 +23,10 @@ class CommitmentsByObjective(ModelChoiceIterator):
         for objective, commitments in groupby(self.queryset, key=lambda c: c.objective):
             label = f"{objective.plan}: {objective.heading}"
             yield label, [self.choice(c) for c in commitments]
+
+
+def objective_label(objective: Objective) -> str:
+    return f"{objective.plan}: {objective.heading}"
 
 
 class GroupedCheckboxes(forms.CheckboxSelectMultiple):
@@ -81,6 +85,11 @@ class OversightBodyForm(VersionedModelForm):
         commitments.help_text = "The commitments of the owner's delivery plans that this body oversees."
         commitments.error_messages["invalid_choice"] = (
             "Choose commitments of the owner's delivery plans; %(value)s belongs to another plan."
+        )
+        if self.instance.objective_id is not None and not self.is_bound:
+            self.initial.setdefault("commitments_from", str(self.instance.objective_id))
+        narrow_long_choices(
+            self, "commitments", group_by="objective", group_label=objective_label, group_noun="objective"
         )
 
     def _owner(self) -> Organisation | None:
@@ -178,6 +187,9 @@ class AgendaItemForm(VersionedModelForm):
             "%(value)s belongs to another plan."
         )
         commitments.widget.attrs["size"] = 12
+        narrow_long_choices(
+            self, "commitments", group_by="objective", group_label=objective_label, group_noun="objective"
+        )
 
 
 class ActionForm(VersionedModelForm):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import ErrorDict
 
@@ -246,23 +246,29 @@ def narrow_long_choices(
     a group. The field still accepts any record on offer, so choosing from one group keeps the
     choices made in others; the form's own page offers the groups, and a submit button
     (NARROW_BUTTON) shows the form again with the entered values and another group's records.
-    Two or three queries, and a page the size of one group, however many records are on offer.
+    One query besides the list's own, whether or not it is narrowed, and a page the size of one
+    group, however many records are on offer.
     """
     field = form.fields[name]
     if not isinstance(field, forms.ModelMultipleChoiceField) or field.queryset is None:
         raise TypeError(f"{name} is not a choice of records")
     offered = field.queryset
-    total = offered.order_by().count()
-    if total <= NARROW_ABOVE:
-        return
-    group_model = offered.model._meta.get_field(group_by).related_model
-    groups = [
-        (str(group.pk), group_label(group))
-        for group in group_model._default_manager.filter(pk__in=offered.values(group_by))
+    group_field = offered.model._meta.get_field(group_by)
+    group_model = group_field.related_model
+    # The groups of the records on offer, each with how many: one query whether or not the
+    # list is long enough to narrow, so the form's queries are the same either way.
+    records = group_field.related_query_name()
+    counted = list(
+        group_model._default_manager.filter(**{f"{records}__in": offered.values("pk")})
+        .annotate(on_offer=Count(records))
         # A group's label may name what it belongs to (an objective's plan): read with it.
         .select_related(*(f.name for f in group_model._meta.concrete_fields if f.is_relation))
         .order_by(*group_model._meta.ordering or ["pk"])
-    ]
+    )
+    total = sum(group.on_offer for group in counted)
+    if total <= NARROW_ABOVE:
+        return
+    groups = [(str(group.pk), group_label(group)) for group in counted]
     key = f"{name}_from"
     if form.is_bound:
         data: Any = form.data

@@ -114,3 +114,22 @@ def test_the_form_runs_the_same_queries_and_shows_one_objective_however_long_the
     for n in range(4, 40):
         make_commitment(roads, ref=f"2.{n}", text=f"MORE-{n}")
     assert measure() == small
+
+
+def test_a_list_runs_the_same_queries_once_it_grows_long_enough_to_be_narrowed(
+    editor_client, body, plan, monkeypatch
+):
+    monkeypatch.setattr(core_forms, "NARROW_ABOVE", 10)
+    url = reverse("meetings:update", args=[body.pk])
+
+    def queries() -> tuple[int, bool]:
+        with CaptureQueriesContext(connection) as captured:
+            page = editor_client.get(url).content.decode()
+        return len(captured), "There are" in page
+
+    short, narrowed = queries()
+    assert not narrowed
+    roads = plan.objectives.get(short_name="Roads")
+    for n in range(4, 30):
+        make_commitment(roads, ref=f"2.{n}", text=f"MORE-{n}")
+    assert queries() == (short, True)

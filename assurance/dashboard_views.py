@@ -19,7 +19,7 @@ from assurance.dashboard import (
     take_snapshot,
     what_changed,
 )
-from assurance.kept import LIVE_SECONDS, kept, page_with, records_version
+from assurance.kept import LIVE_SECONDS, kept, kept_page, page_with, records_version
 from assurance.models import CoverReport, Organisation, Paper, Publication, ReportingPeriod
 from assurance.permissions import Access, access, can_edit, can_publish
 from assurance.publishing import (
@@ -72,6 +72,21 @@ def home(request):
 @access(Access.EDIT)
 def dashboard(request):
     """The live governance dashboard of one OPCC's quarter, restricted records included."""
+    publisher = can_publish(request.user)
+    # Made again whenever a record changes, a publication is made or the day turns (what is
+    # overdue depends on it); otherwise one cache read. The page reads nothing of its query
+    # but the organisation and period asked for.
+    asked = [request.GET.get(name, "").strip() for name in ("organisation", "period")]
+    key = f"{publisher}:{timezone.localdate()}:{records_version()}"
+    return kept_page(
+        request,
+        f"dashboard:{asked}:{key}",
+        lambda: _dashboard_page(request, publisher, key),
+        seconds=LIVE_SECONDS,
+    )
+
+
+def _dashboard_page(request, publisher: bool, key: str) -> HttpResponse:
     choice = choose_scope(
         request,
         default_period=lambda organisation, periods: default_period(organisation) if organisation else None,
@@ -81,12 +96,8 @@ def dashboard(request):
         return render(request, "dashboard/no_organisation.html")
     if period is None:
         return render(request, "dashboard/no_organisation.html", {"no_periods": True})
-    publisher = can_publish(request.user)
-    # Made again whenever a record changes, a publication is made or the day turns (what is
-    # overdue depends on it); otherwise one cache read.
-    key = f"live:{organisation.pk}:{period.pk}:{publisher}:{timezone.localdate()}:{records_version()}"
     content = kept(
-        key,
+        f"live:{organisation.pk}:{period.pk}:{key}",
         lambda: render_to_string(
             "dashboard/live_content.html", live_dashboard(organisation, period, publisher), request=request
         ),

@@ -5,17 +5,22 @@ snapshot (a publication read by staff) keeps its rendered content under a key th
 whenever what it shows could have changed; a request whose key is kept costs one cache read.
 """
 
+import hashlib
+import re
 from collections.abc import Callable
 from functools import cache
 
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from assurance.history import audited_models
-from assurance.models import Publication
+from assurance.models import Publication, user_display
+from assurance.permissions import memberships_of, service_wide_roles
 
 # A history record is written by every change to an audited record, on every write path
 # (forms, grids, imports, the admin, commands), so the newest history id of each audited
@@ -82,4 +87,43 @@ def page_with(request: HttpRequest, template_name: str, context: dict, fragment:
     head, mark, tail = response.content.partition(FRAGMENT_MARK.encode())
     if mark:
         response.content = b"".join((head, fragment, tail))
+    return response
+
+
+# Each form's CSRF field in a kept page: its token is put in afresh for every request.
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_MARK = b"<!-- csrf token -->"
+
+
+def kept_page(
+    request: HttpRequest, key: str, make: Callable[[], HttpResponse], *, seconds: int | None = None
+) -> HttpResponse:
+    """The whole page `make()` answers, kept for the signed-in user under `key`: the view's
+    key names what the page shows (its scope, its records' version); this adds who it is made
+    for (the user, their name and roles, and the address). A later request of the same user
+    costs one cache read and a new CSRF token. A page that shows a message is made afresh,
+    and so is a page that is not a plain 200."""
+    if len(get_messages(request)):  # counted without marking them read
+        return make()
+    user = request.user
+    identity = repr(
+        (
+            user.pk,
+            user.get_username(),
+            user_display(user),
+            sorted(service_wide_roles(user)),
+            sorted(memberships_of(user)),
+            request.path,
+        )
+    )
+    full_key = "page:" + hashlib.sha256(f"{key}\n{identity}".encode()).hexdigest()
+    cache = caches["kept"]
+    body = cache.get(full_key)
+    if body is not None:
+        token = get_token(request).encode()
+        return HttpResponse(body.replace(CSRF_MARK, token))
+    response = make()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        body = CSRF_FIELD.sub(rb"\1" + CSRF_MARK + rb"\2", response.content)
+        cache.set(full_key, body, **({} if seconds is None else {"timeout": seconds}))
     return response

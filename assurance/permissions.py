@@ -16,6 +16,7 @@ office's. A role held as an auth group, and the administrator's, reaches every o
 """
 
 import enum
+import functools
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -57,20 +58,15 @@ ROLES_FOR = {
 def _read_roles(user) -> None:
     """The user's auth groups and memberships, read together (one query, however many pages
     of the request ask) and kept on the user for the request."""
-    from django.contrib.auth.models import Group
-    from django.db.models import IntegerField, Value
+    from django.db import connections, router
 
     from assurance.models import Membership
 
-    # A group reaches every organisation: its row names none.
-    groups = (
-        Group.objects.filter(user=user)
-        .order_by()
-        .annotate(service_wide=Value(None, output_field=IntegerField()))
-        .values_list("service_wide", "name")
-    )
-    memberships = Membership.objects.filter(user=user).order_by().values_list("organisation_id", "role")
-    rows = list(groups.union(memberships, all=True))
+    alias = router.db_for_read(Membership)
+    sql, uses = _roles_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [user.pk] * uses)
+        rows = cursor.fetchall()
     roles = {role for organisation, role in rows if organisation is None}
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
@@ -78,6 +74,33 @@ def _read_roles(user) -> None:
     user._assurance_memberships = [
         (organisation, role) for organisation, role in rows if organisation is not None
     ]
+
+
+@functools.cache
+def _roles_sql(alias: str) -> tuple[str, int]:
+    """The SQL of the roles query and how many times it names the user: compiled once per
+    database, as every request asks it (compiling the union cost more than running it)."""
+    from django.contrib.auth.models import Group
+    from django.db.models import IntegerField, Value
+
+    from assurance.models import Membership
+
+    anyone = -1
+    # A group reaches every organisation: its row names none.
+    groups = (
+        Group.objects.using(alias)
+        .filter(user=anyone)
+        .order_by()
+        .annotate(service_wide=Value(None, output_field=IntegerField()))
+        .values_list("service_wide", "name")
+    )
+    memberships = (
+        Membership.objects.using(alias).filter(user=anyone).order_by().values_list("organisation_id", "role")
+    )
+    sql, params = groups.union(memberships, all=True).query.sql_with_params()
+    if set(params) != {anyone}:
+        raise RuntimeError("the roles query takes nothing but the user")
+    return sql, len(params)
 
 
 def service_wide_roles(user) -> set[str]:

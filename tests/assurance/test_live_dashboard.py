@@ -2,16 +2,26 @@
 the moment something does: a change on any write path, a publication, another day."""
 
 import datetime
+import re
 
 import pytest
+from django.contrib.auth.models import Group
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.db import connection
+from django.http import HttpRequest
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assurance.kept import records_version
+from assurance.permissions import Role
 from assurance.summaries import SHOWN
 from assurance.writes import record_delete, record_update
 from meetings.models import Action
-from tests.factories import make_organisation, make_period
+from tests.factories import make_organisation, make_period, make_user
 from tests.meetings import factories as meetings
 from tests.publishing_factories import make_publication
 
@@ -43,7 +53,7 @@ def page(client, home, quarter) -> str:
 def test_a_change_shows_on_the_next_view_of_the_kept_dashboard(editor_client, editor, home, quarter, item):
     action = meetings.make_action(item, description="KEPT-ACTION-BEFORE")
     assert "KEPT-ACTION-BEFORE" in page(editor_client, home, quarter)
-    assert len(caches["kept"]._cache) == 1  # the dashboard is kept ...
+    assert len(caches["kept"]._cache) == 2  # the dashboard and its page are kept ...
     assert "KEPT-ACTION-BEFORE" in page(editor_client, home, quarter)  # ... and served again
 
     action.description = "KEPT-ACTION-AFTER"
@@ -113,3 +123,52 @@ def test_a_publication_read_by_staff_is_kept_until_it_is_withdrawn_or_its_paper_
     after = publisher_client.get(url).content.decode()
     assert "Withdrawn on" in after and "KEPT-WITHDRAWAL-REASON" in after
     assert "Withdraw this version" not in after
+
+
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_the_whole_page_is_kept_for_its_reader_and_served_with_a_fresh_csrf_token(
+    home, quarter, item, editor
+):
+    # The same reader in two browsers: each has its own CSRF cookie.
+    browser, another_browser = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    another_browser.force_login(editor)
+    with CaptureQueriesContext(connection) as made:
+        first = page(browser, home, quarter)
+    with CaptureQueriesContext(connection) as served:
+        again = page(another_browser, home, quarter)
+    # Kept: the session, the user, their roles and the records' version; nothing of the page.
+    assert len(served) <= 4 < len(made)
+    assert re.sub(r'value="[^"]+"', "", first) == re.sub(r'value="[^"]+"', "", again)
+    # The kept page's form works in the browser it was served to: its token is its own.
+    signed_out = another_browser.post(reverse("logout"), {"csrfmiddlewaretoken": csrf_token(again)})
+    assert signed_out.status_code == 302
+    assert another_browser.get(reverse("dashboard")).status_code == 302  # sent to sign in
+
+
+def test_a_page_kept_for_one_reader_is_never_served_to_another(home, quarter, item, editor):
+    other = make_user(Role.EDITOR, username="another-editor", first_name="Strategic", last_name="Lead")
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(other)
+    assert "Performance Officer" in page(first, home, quarter)
+    shown = page(second, home, quarter)
+    assert "Strategic Lead" in shown and "Performance Officer" not in shown
+    assert "Performance Officer" in page(first, home, quarter)
+
+
+def test_a_reader_given_another_role_sees_its_page_at_once(editor_client, editor, home, quarter, item):
+    assert ">Publish<" not in page(editor_client, home, quarter)
+    editor.groups.add(Group.objects.get_or_create(name=Role.PUBLISHER)[0])
+    assert ">Publish<" in page(editor_client, home, quarter)
+
+
+def test_a_message_is_shown_once_on_a_page_made_for_it_and_not_kept(editor_client, home, quarter, item):
+    page(editor_client, home, quarter)
+    storage = CookieStorage(HttpRequest())
+    editor_client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "KEPT-MESSAGE-ONCE")])
+    assert "KEPT-MESSAGE-ONCE" in page(editor_client, home, quarter)
+    assert "KEPT-MESSAGE-ONCE" not in page(editor_client, home, quarter)

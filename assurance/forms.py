@@ -3,7 +3,7 @@ template, an error summary in field order, and the version that protects against
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import ErrorDict
 
@@ -222,6 +223,24 @@ class RagFormMixin(_FormBase):
 NARROW_ABOVE = 100
 # The submit button that shows another group's choices: the form is shown again, not saved.
 NARROW_BUTTON = "show_choices"
+
+
+def choices_from_values(
+    field: forms.ModelChoiceField, columns: Sequence[str], label: Callable[..., str]
+) -> None:
+    """Let a field's records be offered from plain values: `label(*values of columns)` names
+    one. A long list then costs no model instance (nor related rows) per choice; what is sent
+    is still checked against the field's queryset."""
+
+    class FromValues(ModelChoiceIterator):
+        def __iter__(self):
+            if self.field.empty_label is not None:
+                yield ("", self.field.empty_label)
+            for pk, *values in self.queryset.select_related(None).values_list("pk", *columns):
+                yield pk, label(*values)
+
+    field.iterator = FromValues
+    field.queryset = field.queryset  # the widget's choices are made when the queryset is set
 
 
 @dataclass(frozen=True)

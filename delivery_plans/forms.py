@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from assurance.forms import Form, RagFormMixin, VersionedModelForm, narrow_long_choices
+from assurance.forms import Form, RagFormMixin, VersionedModelForm, choices_from_values, narrow_long_choices
 from assurance.models import Organisation, ReportingPeriod
 from assurance.tables import LIMITS, TableUploadForm
 from delivery_plans.models import (
@@ -263,7 +263,7 @@ class CommitmentForm(VersionedModelForm):
         self.fields["areas"].queryset = plan.organisations.all()
         related = self.fields["related"]
         related.queryset = plan.commitments.exclude(pk=self.instance.pk).in_plan_order()
-        related.label_from_instance = lambda c: c.label
+        choices_from_values(related, ["ref", "text"], Commitment.label_of)
         related.help_text = (
             "Commitments this one refers to ('see 2.1 above'). Hold Ctrl (or Cmd) to choose more than one."
         )

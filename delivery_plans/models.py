@@ -342,7 +342,12 @@ class Commitment(AuditedModel):
     @property
     def label(self) -> str:
         """The ref and the text cut at a word: how other areas name a commitment in choices."""
-        return f"{self.ref} {cut_at_word(self.text, 90)}"
+        return self.label_of(self.ref, self.text)
+
+    @staticmethod
+    def label_of(ref: str, text: str) -> str:
+        """A commitment's label from its values, for choices read without an instance."""
+        return f"{ref} {cut_at_word(text, 90)}"
 
     def get_absolute_url(self) -> str:
         return reverse("delivery_plans:detail", args=[self.pk])

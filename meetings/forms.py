@@ -1,11 +1,12 @@
 """Edit forms for bodies, meetings, agenda items, actions and action updates."""
 
 from itertools import groupby
+from operator import itemgetter
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
-from assurance.forms import Form, VersionedModelForm, narrow_long_choices
+from assurance.forms import Form, VersionedModelForm, choices_from_values, narrow_long_choices
 from assurance.models import Organisation, ReportingPeriod, Visibility, financial_year_of
 from assurance.scope import ScopeChoiceField
 from delivery_plans.models import Commitment, Objective, Plan
@@ -17,12 +18,15 @@ PART_CHOICES = [(Visibility.PUBLIC, "Open part"), (Visibility.RESTRICTED, "Close
 
 
 class CommitmentsByObjective(ModelChoiceIterator):
-    """Commitment choices in groups, one per plan objective, so a long plan reads as it is printed."""
+    """Commitment choices in groups, one per plan objective, so a long plan reads as it is
+    printed. Read as plain values, and the objectives once each: no model instance per choice."""
 
     def __iter__(self):
-        for objective, commitments in groupby(self.queryset, key=lambda c: c.objective):
-            label = f"{objective.plan}: {objective.heading}"
-            yield label, [self.choice(c) for c in commitments]
+        rows = list(self.queryset.select_related(None).values_list("pk", "ref", "text", "objective_id"))
+        objectives = Objective.objects.select_related("plan").in_bulk({row[3] for row in rows})
+        for objective_id, group in groupby(rows, key=itemgetter(3)):
+            choices = [(pk, Commitment.label_of(ref, text)) for pk, ref, text, _ in group]
+            yield objective_label(objectives[objective_id]), choices
 
 
 def objective_label(objective: Objective) -> str:
@@ -178,10 +182,8 @@ class AgendaItemForm(VersionedModelForm):
         ).select_related("plan")
         self.fields["objectives"].label_from_instance = lambda o: o.short_name or o.title
         commitments = self.fields["commitments"]
-        commitments.queryset = (
-            Commitment.objects.filter(plan__in=plans.values("pk")).select_related("plan").in_plan_order()
-        )
-        commitments.label_from_instance = lambda c: c.label
+        commitments.queryset = Commitment.objects.filter(plan__in=plans.values("pk")).in_plan_order()
+        choices_from_values(commitments, ["ref", "text"], Commitment.label_of)
         commitments.error_messages["invalid_choice"] = (
             "Choose commitments of this organisation's delivery plan for the meeting's year; "
             "%(value)s belongs to another plan."

@@ -137,8 +137,8 @@ class Area:
         return []
 
     def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
-        """(name, address) of the area's list and dashboard pages for a scope, which `make
-        bench` times at two data sizes: their time is held to grow at most 1.5×."""
+        """(name, address) of the area's list, dashboard and form pages for a scope, which
+        `make bench` times at two data sizes: their time is held to grow at most 1.5×."""
         return []
 
     def templates_for(self, schema_version: int) -> tuple[str, str]:

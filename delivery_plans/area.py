@@ -52,7 +52,13 @@ class DeliveryPlanArea(Area):
                 ("Plan overview", reverse("delivery_plans:plan", args=[plan.pk]) + f"?{scope.query}"),
                 ("Oversight schedule", reverse("delivery_plans:schedule", args=[plan.pk])),
                 ("Measures", reverse("delivery_plans:measures", args=[plan.pk])),
+                ("Add a commitment (form)", reverse("delivery_plans:create", args=[plan.pk])),
             ]
+            commitment = plan.commitments.order_by("pk").first()
+            if commitment is not None:
+                pages.append(
+                    ("Edit a commitment (form)", reverse("delivery_plans:update", args=[commitment.pk]))
+                )
         return pages
 
 

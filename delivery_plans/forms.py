@@ -25,6 +25,22 @@ from delivery_plans.services import DEFAULT_STATUSES, MAX_STATUSES
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def offer_commitments(form: forms.BaseForm, name: str, commitments, *, within_plan: bool = False) -> None:
+    """A form's choice among `commitments` (any area's form that links records to them): read
+    as plain values, in plan order, and narrowed to one objective at a time when the list is
+    long. Objectives are named with their plan unless the choice is `within_plan`."""
+    field = form.fields[name]
+    field.queryset = commitments.in_plan_order()
+    choices_from_values(field, ["ref", "text"], Commitment.label_of)
+    narrow_long_choices(
+        form,
+        name,
+        group_by="objective",
+        group_label=(lambda o: o.heading) if within_plan else (lambda o: o.heading_in_plan),
+        group_noun="objective",
+    )
+
+
 def plan_quarters(plan):
     """The quarters of a plan's term, oldest first."""
     return ReportingPeriod.objects.quarters().filter(
@@ -261,17 +277,14 @@ class CommitmentForm(VersionedModelForm):
         plan = self.instance.plan
         self.fields["objective"].queryset = plan.objectives.all()
         self.fields["areas"].queryset = plan.organisations.all()
-        related = self.fields["related"]
-        related.queryset = plan.commitments.exclude(pk=self.instance.pk).in_plan_order()
-        choices_from_values(related, ["ref", "text"], Commitment.label_of)
-        related.help_text = (
+        self.fields[
+            "related"
+        ].help_text = (
             "Commitments this one refers to ('see 2.1 above'). Hold Ctrl (or Cmd) to choose more than one."
         )
         if self.instance.objective_id is not None and not self.is_bound:
             self.initial.setdefault("related_from", str(self.instance.objective_id))
-        narrow_long_choices(
-            self, "related", group_by="objective", group_label=lambda o: o.heading, group_noun="objective"
-        )
+        offer_commitments(self, "related", plan.commitments.exclude(pk=self.instance.pk), within_plan=True)
         status = self.fields["status"]
         status.queryset = plan.statuses.all()
         status.required = True

@@ -190,6 +190,11 @@ class Objective(AuditedModel):
         return self._with_ref(self.short_name or self.title)
 
     @property
+    def heading_in_plan(self) -> str:
+        """The heading with its plan, where objectives of several plans are listed together."""
+        return f"{self.plan}: {self.heading}"
+
+    @property
     def heading(self) -> str:
         """The ref and the full title: '1. Putting victims and survivors first'."""
         return self._with_ref(self.title)

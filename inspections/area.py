@@ -7,6 +7,7 @@ from assurance.registry import Area, Panel, register
 from assurance.scope import Scope
 from inspections import dashboard, selectors
 from inspections.demo import load_demo
+from inspections.models import Recommendation
 
 
 class InspectionsArea(Area):
@@ -24,11 +25,18 @@ class InspectionsArea(Area):
 
     def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
         query = f"?organisation={scope.organisation.slug}"
-        return [
+        pages = [
             ("Recommendation tracker", reverse("inspections:tracker") + query),
             ("Closedown timeline", reverse("inspections:timeline") + query),
             ("Monthly review", reverse("inspections:monthly_review") + query),
         ]
+        item = Recommendation.objects.filter(report__organisation=scope.organisation).order_by("pk").first()
+        if item is not None:
+            pages += [
+                ("Edit an inspection item (form)", reverse("inspections:update", args=[item.pk])),
+                ("Add an inspection item (form)", reverse("inspections:create", args=[item.report_id])),
+            ]
+        return pages
 
     def panels(self) -> list[Panel]:
         return [

@@ -9,7 +9,8 @@ from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils import timezone
 
-from assurance.forms import RagFormMixin, VersionedModelForm
+from assurance.forms import RagFormMixin, VersionedModelForm, choices_from_values, narrow_long_choices
+from delivery_plans.forms import offer_commitments
 from delivery_plans.models import Commitment
 from inspections.models import (
     ADEQUATE_FROM_YEAR,
@@ -257,21 +258,18 @@ class RecommendationForm(RagFormMixin, VersionedModelForm):
             Report.objects.filter(organisation=organisation).exclude(pk=report.pk).order_by("-published_on")
         )
         superseded.empty_label = "Not superseded"
-        commitments = self.fields["commitments"]
-        commitments.queryset = (
-            Commitment.objects.for_organisation(organisation)
-            .select_related("plan", "objective")
-            .in_plan_order()
-        )
-        commitments.label_from_instance = lambda c: c.label
-        commitments.widget.attrs["size"] = 10
+        self.fields["commitments"].widget.attrs["size"] = 10
+        offer_commitments(self, "commitments", Commitment.objects.for_organisation(organisation))
         risks = self.fields["risks"]
         # The office's own registers and the joint ones it shares (a subquery: each risk once).
-        risks.queryset = Risk.objects.filter(
-            register__in=RiskRegister.objects.for_organisation(organisation)
-        ).select_related("register")
-        risks.label_from_instance = lambda r: f"{r.register.name} {r.ref}: {r.title}"[:120]
+        risks.queryset = Risk.objects.filter(register__in=RiskRegister.objects.for_organisation(organisation))
+        choices_from_values(
+            risks,
+            ["register__name", "ref", "title"],
+            lambda register, ref, title: f"{register} {ref}: {title}"[:120],
+        )
         risks.widget.attrs["size"] = 8
+        narrow_long_choices(self, "risks", group_by="register", group_label=str, group_noun="register")
         if self.instance.pk is not None and self.instance.revisions.exists():
             self.fields["original_target_date"].disabled = True
             self.fields[

@@ -6,6 +6,7 @@ from assurance.registry import Area, Panel, register
 from assurance.scope import Scope
 from meetings import dashboard, selectors
 from meetings.demo import load_demo
+from meetings.models import AgendaItem, OversightBody
 
 
 class MeetingsArea(Area):
@@ -23,13 +24,24 @@ class MeetingsArea(Area):
     load_demo = staticmethod(load_demo)
 
     def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
-        return [
+        pages = [
             ("Oversight bodies", reverse("meetings:list") + f"?{scope.query}"),
             ("Action tracker", reverse("meetings:actions") + f"?{scope.query}"),
             ("Action tracker, overdue only", reverse("meetings:actions") + f"?{scope.query}&overdue=yes"),
             ("Assurance coverage", reverse("meetings:coverage") + f"?{scope.query}"),
             ("Assurance coverage, every commitment", reverse("meetings:coverage_list") + f"?{scope.query}"),
+            ("Add an oversight body (form)", reverse("meetings:create")),
         ]
+        body = OversightBody.objects.filter(owner=scope.organisation).order_by("pk").first()
+        item = AgendaItem.objects.filter(meeting__body__owner=scope.organisation).order_by("pk").first()
+        if body is not None:
+            pages.append(("Edit an oversight body (form)", reverse("meetings:update", args=[body.pk])))
+        if item is not None:
+            pages += [
+                ("Edit an agenda item (form)", reverse("meetings:item_update", args=[item.pk])),
+                ("Add an agenda item (form)", reverse("meetings:item_create", args=[item.meeting_id])),
+            ]
+        return pages
 
     def panels(self) -> list[Panel]:
         return [

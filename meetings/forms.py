@@ -6,9 +6,10 @@ from operator import itemgetter
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
-from assurance.forms import Form, VersionedModelForm, choices_from_values, narrow_long_choices
+from assurance.forms import Form, VersionedModelForm, narrow_long_choices
 from assurance.models import Organisation, ReportingPeriod, Visibility, financial_year_of
 from assurance.scope import ScopeChoiceField
+from delivery_plans.forms import offer_commitments
 from delivery_plans.models import Commitment, Objective, Plan
 from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, OversightBody
 
@@ -26,11 +27,7 @@ class CommitmentsByObjective(ModelChoiceIterator):
         objectives = Objective.objects.select_related("plan").in_bulk({row[3] for row in rows})
         for objective_id, group in groupby(rows, key=itemgetter(3)):
             choices = [(pk, Commitment.label_of(ref, text)) for pk, ref, text, _ in group]
-            yield objective_label(objectives[objective_id]), choices
-
-
-def objective_label(objective: Objective) -> str:
-    return f"{objective.plan}: {objective.heading}"
+            yield objectives[objective_id].heading_in_plan, choices
 
 
 class GroupedCheckboxes(forms.CheckboxSelectMultiple):
@@ -93,7 +90,11 @@ class OversightBodyForm(VersionedModelForm):
         if self.instance.objective_id is not None and not self.is_bound:
             self.initial.setdefault("commitments_from", str(self.instance.objective_id))
         narrow_long_choices(
-            self, "commitments", group_by="objective", group_label=objective_label, group_noun="objective"
+            self,
+            "commitments",
+            group_by="objective",
+            group_label=lambda o: o.heading_in_plan,
+            group_noun="objective",
         )
 
     def _owner(self) -> Organisation | None:
@@ -182,16 +183,12 @@ class AgendaItemForm(VersionedModelForm):
         ).select_related("plan")
         self.fields["objectives"].label_from_instance = lambda o: o.short_name or o.title
         commitments = self.fields["commitments"]
-        commitments.queryset = Commitment.objects.filter(plan__in=plans.values("pk")).in_plan_order()
-        choices_from_values(commitments, ["ref", "text"], Commitment.label_of)
         commitments.error_messages["invalid_choice"] = (
             "Choose commitments of this organisation's delivery plan for the meeting's year; "
             "%(value)s belongs to another plan."
         )
         commitments.widget.attrs["size"] = 12
-        narrow_long_choices(
-            self, "commitments", group_by="objective", group_label=objective_label, group_noun="objective"
-        )
+        offer_commitments(self, "commitments", Commitment.objects.filter(plan__in=plans.values("pk")))
 
 
 class ActionForm(VersionedModelForm):

@@ -7,6 +7,7 @@ from assurance.registry import Area, Panel, register
 from assurance.scope import Scope
 from risks import dashboard, selectors
 from risks.demo import load_demo
+from risks.models import Risk
 
 
 class RisksArea(Area):
@@ -23,11 +24,18 @@ class RisksArea(Area):
     load_demo = staticmethod(load_demo)
 
     def bench_pages(self, scope: Scope) -> list[tuple[str, str]]:
-        return [
+        pages = [
             ("Risk registers", reverse("risks:registers") + f"?{scope.query}"),
             ("Risks", reverse("risks:list") + f"?{scope.query}"),
             ("Risk heat map", reverse("risks:heat_map") + f"?{scope.query}"),
         ]
+        risk = Risk.objects.filter(register__owner=scope.organisation).order_by("pk").first()
+        if risk is not None:
+            pages += [
+                ("Edit a risk (form)", reverse("risks:update", args=[risk.pk])),
+                ("Add a risk (form)", reverse("risks:create", args=[risk.register_id])),
+            ]
+        return pages
 
     def panels(self) -> list[Panel]:
         return [

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from assurance.forms import VersionedModelForm
 from assurance.models import Organisation
+from delivery_plans.forms import offer_commitments
 from delivery_plans.models import Commitment
 from meetings.models import OversightBody
 from risks.models import BAND_RAGS, Band, Risk, RiskAction, RiskCategory, RiskMatrix, RiskRegister, RiskReview
@@ -117,14 +118,11 @@ class RiskForm(VersionedModelForm):
             # A risk is closed on its own page, with a closing note.
             status.choices = [c for c in status.choices if c[0] != Risk.Status.CLOSED]
         commitments = self.fields["commitments"]
-        commitments.queryset = (
-            Commitment.objects.for_organisation(owner).select_related("plan", "objective").in_plan_order()
-        )
-        commitments.label_from_instance = lambda c: c.label
         commitments.widget.attrs["size"] = 10
         commitments.error_messages["invalid_choice"] = (
             "Choose commitments of the register owner's delivery plans; %(value)s belongs to another plan."
         )
+        offer_commitments(self, "commitments", Commitment.objects.for_organisation(owner))
         bodies = self.fields["bodies"]
         bodies.queryset = OversightBody.objects.for_organisation(owner).order_by("name")
         bodies.widget.attrs["size"] = 8

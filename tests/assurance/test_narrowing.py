@@ -133,3 +133,43 @@ def test_a_list_runs_the_same_queries_once_it_grows_long_enough_to_be_narrowed(
     for n in range(4, 30):
         make_commitment(roads, ref=f"2.{n}", text=f"MORE-{n}")
     assert queries() == (short, True)
+
+
+def test_a_risk_and_an_inspection_item_offer_the_office_commitments_an_objective_at_a_time(
+    editor_client, home, plan
+):
+    from tests.inspections.factories import make_recommendation, make_report
+    from tests.risks.factories import make_register, make_risk
+
+    register = make_register(owner=home, name="Narrowshire PCC register")
+    risk = make_risk(register, ref="R1", title="NARROW-RISK")
+    item = make_recommendation(make_report(organisation=home))
+    for url in (
+        reverse("risks:update", args=[risk.pk]),
+        reverse("risks:create", args=[register.pk]),
+        reverse("inspections:update", args=[item.pk]),
+    ):
+        page = editor_client.get(url).content.decode()
+        # The first objective's commitments, labelled by ref and text; the other's on request.
+        assert "1.1 VICTIMS-COMMITMENT-1" in page and "ROADS-COMMITMENT" not in page, url
+        assert "There are 6 to choose from" in page, url
+        roads = plan.objectives.get(short_name="Roads")
+        asked = {"show_choices": "commitments", "commitments_from": roads.pk}
+        shown = editor_client.post(url, asked).content.decode()
+        assert "2.1 ROADS-COMMITMENT-1" in shown and "VICTIMS-COMMITMENT" not in shown, url
+    risk.refresh_from_db()
+    assert risk.title == "NARROW-RISK" and not risk.commitments.exists()  # nothing saved
+
+
+def test_an_inspection_item_offers_the_office_risks_a_register_at_a_time(editor_client, home, plan):
+    from tests.inspections.factories import make_recommendation, make_report
+    from tests.risks.factories import make_register, make_risk
+
+    for name in ("Narrowshire PCC register", "Narrowshire force register"):
+        register = make_register(owner=home, name=name)
+        for n in range(1, 4):
+            make_risk(register, ref=f"R{n}", title=f"{name.split()[1].upper()}-RISK-{n}")
+    item = make_recommendation(make_report(organisation=home))
+    page = editor_client.get(reverse("inspections:update", args=[item.pk])).content.decode()
+    assert "There are 6 to choose from" in page and "Show the register" in page
+    assert ("PCC-RISK-1" in page) != ("FORCE-RISK-1" in page)  # one register's risks shown

@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assurance import registry
+from assurance.history import audited_models
 
 RUNS = 5
 PAGE_RUNS = 9
@@ -194,12 +195,17 @@ class Command(BaseCommand):
         )
         for name, (small_s, small_queries) in one["pages"].items():
             large_s, large_queries = ten["pages"][name]
+            # A page whose queries depend on which areas its rows come from is held to a bound.
+            most = BOUNDED_PAGES.get(name)
+            queries_ok = (
+                small_queries == large_queries if most is None else max(small_queries, large_queries) <= most
+            )
             rows.append(
                 (
                     f"{name}: queries 1 / 10; time 10 ÷ 1",
                     f"{small_queries} / {large_queries}; {large_s / small_s:.2f}×",
-                    "equal; ≤ 1.5×",
-                    small_queries == large_queries and large_s <= 1.5 * small_s,
+                    ("equal" if most is None else f"≤ {most}") + "; ≤ 1.5×",
+                    queries_ok and large_s <= 1.5 * small_s,
                 )
             )
         width = max(len(r[0]) for r in rows)
@@ -456,6 +462,11 @@ def staff_session_cookie(secret: str) -> str:
         session[SIGNED_IN_AT] = session[LAST_SEEN] = clock.time()
         session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+# The session, the user and their roles, the newest changes, and one read of each audited
+# model among them (assurance.history.recent_changes).
+BOUNDED_PAGES = {"Recent changes": 4 + len(audited_models())}
 
 
 def bench_pages(publication) -> list[tuple[str, str]]:

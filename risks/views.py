@@ -15,7 +15,7 @@ from django.views.generic import ListView
 
 from assurance.models import Organisation
 from assurance.permissions import Access, access, can_see_restricted, in_scope_or_404
-from assurance.scope import ScopedViewMixin, choose_organisation_or_404, choose_scope
+from assurance.scope import ScopedViewMixin, choose_organisation_or_404, choose_scope, offered_organisations
 from assurance.views import (
     AccessMixin,
     ObjectDetailView,
@@ -64,6 +64,13 @@ class RegisterListView(ScopedViewMixin, AccessMixin, ListView):
 class RegisterFormView(ObjectFormView):
     model = RiskRegister
     form_class = RiskRegisterForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "owner" in form.fields:
+            # An office keeps its own registers; the offices sharing one may be any office's.
+            form.fields["owner"].queryset = offered_organisations(self.request.user)
+        return form
 
     def get_success_url_for(self, obj) -> str:
         return reverse("risks:registers") + "?" + urlencode({"organisation": obj.owner.slug})

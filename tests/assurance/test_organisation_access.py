@@ -107,3 +107,18 @@ def test_a_shared_commitment_shows_each_office_only_its_own_records_in_other_are
     page_there = member(there).get(commitment.get_absolute_url()).content.decode()
     assert "OURS-9Q" in page_here and "THEIRS-9Q" not in page_here
     assert "THEIRS-9Q" in page_there and "OURS-9Q" not in page_there
+
+
+def test_an_office_keeps_its_own_risk_registers_and_cannot_add_one_for_another(offices):
+    from risks.models import RiskRegister
+
+    here, there = offices
+    editor = member(here)
+    url = reverse("risks:register_create")
+    page = editor.get(url).content.decode()
+    assert here.name in page and f'value="{there.pk}"' not in page.split('name="organisations"')[0]
+    refused = editor.post(url, {"owner": there.pk, "name": "Their register", "order": 1})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert not RiskRegister.objects.filter(name="Their register").exists()
+    kept = editor.post(url, {"owner": here.pk, "name": "Our register", "order": 1})
+    assert kept.status_code == 302 and RiskRegister.objects.get(name="Our register").owner == here

@@ -103,8 +103,11 @@ class Command(BaseCommand):
 
     def orchestrate(self):
         results = {}
+        # A larger size on request (BENCH_SCALE=50): its pages are held to the same queries.
+        extra = int(os.environ.get("BENCH_SCALE", "0") or 0)
+        scales = (1, 10, extra) if extra > 10 else (1, 10)
         with tempfile.TemporaryDirectory() as folder:
-            for scale in (1, 10):
+            for scale in scales:
                 self.stdout.write(f"Loading the demo data at scale {scale}...")
                 results[scale] = self.child(folder, str(scale), "--measure-scale", str(scale))
             self.stdout.write(f"Building a plan of {LARGE_PLAN_COMMITMENTS:,} commitments...")
@@ -193,21 +196,9 @@ class Command(BaseCommand):
                 True,
             )
         )
-        for name, (small_s, small_queries) in one["pages"].items():
-            large_s, large_queries = ten["pages"][name]
-            # A page whose queries depend on which areas its rows come from is held to a bound.
-            most = BOUNDED_PAGES.get(name)
-            queries_ok = (
-                small_queries == large_queries if most is None else max(small_queries, large_queries) <= most
-            )
-            rows.append(
-                (
-                    f"{name}: queries 1 / 10; time 10 ÷ 1",
-                    f"{small_queries} / {large_queries}; {large_s / small_s:.2f}×",
-                    ("equal" if most is None else f"≤ {most}") + "; ≤ 1.5×",
-                    queries_ok and large_s <= 1.5 * small_s,
-                )
-            )
+        rows += page_rows(one["pages"], ten["pages"], 10, hold_time=True)
+        if extra in results:
+            rows += page_rows(one["pages"], results[extra]["pages"], extra, hold_time=False)
         width = max(len(r[0]) for r in rows)
         self.stdout.write(f"\n{'Figure'.ljust(width)}  {'Measured':>14}  {'Target':<14}  Result")
         for name, value, target, ok in rows:
@@ -255,8 +246,11 @@ class Command(BaseCommand):
             if scale == 1
             else {}
         )
-        paper = self.again("--measure-paper", publication.organisation.slug, "--runs", "1")
-        speed = self.again("--measure-speed", publication.organisation.slug)
+        # The paper is measured at the sizes its targets are set for.
+        paper = (
+            self.again("--measure-paper", publication.organisation.slug, "--runs", "1") if scale <= 10 else {}
+        )
+        speed = self.again("--measure-speed", publication.organisation.slug) if scale <= 10 else {}
         area_figures = {
             benchmark.name: benchmark.measure()
             for area in registry.areas()
@@ -467,6 +461,29 @@ def staff_session_cookie(secret: str) -> str:
 # The session, the user and their roles, the newest changes, and one read of each audited
 # model among them (assurance.history.recent_changes).
 BOUNDED_PAGES = {"Recent changes": 4 + len(audited_models())}
+
+
+def page_rows(small: dict, large: dict, scale: int, *, hold_time: bool) -> list[tuple[str, str, str, bool]]:
+    """A row for each page: its queries at scale 1 and `scale` (equal, or within the page's
+    bound) and, when `hold_time`, its time there at most 1.5× its time at scale 1."""
+    rows = []
+    for name, (small_s, small_queries) in small.items():
+        large_s, large_queries = large[name]
+        # A page whose queries depend on which areas its rows come from is held to a bound.
+        most = BOUNDED_PAGES.get(name)
+        queries_ok = (
+            small_queries == large_queries if most is None else max(small_queries, large_queries) <= most
+        )
+        target = "equal" if most is None else f"≤ {most}"
+        rows.append(
+            (
+                f"{name}: queries 1 / {scale}; time {scale} ÷ 1",
+                f"{small_queries} / {large_queries}; {large_s / small_s:.2f}×",
+                target + ("; ≤ 1.5×" if hold_time else ""),
+                queries_ok and (not hold_time or large_s <= 1.5 * small_s),
+            )
+        )
+    return rows
 
 
 def bench_pages(publication) -> list[tuple[str, str]]:

@@ -8,6 +8,7 @@ of its sets of records (DemoContext.sets), on days near the originals'."""
 import datetime
 import itertools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from assurance.demo import DemoContext, numbered, read_yaml, upsert
@@ -77,6 +78,16 @@ def _financial_year(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def _free_days(day: datetime.date, number: int, taken: set) -> Iterator[datetime.date]:
+    """The days not taken, nearest first: from number - 1 days after `day`, then before it."""
+    for k in range(number - 1, 366):
+        if (later := day + datetime.timedelta(days=k)) not in taken:
+            yield later
+    for k in range(1, 366):
+        if (earlier := day - datetime.timedelta(days=k)) not in taken:
+            yield earlier
+
+
 def _set_dates(days: list[datetime.date], numbers: range) -> dict[tuple[int, datetime.date], datetime.date]:
     """The day of each of a body's meetings in each set of the demo records, by (set, the
     original's day): set 1 keeps the original's; set n takes the first free day from n - 1
@@ -87,12 +98,19 @@ def _set_dates(days: list[datetime.date], numbers: range) -> dict[tuple[int, dat
     found = {(1, day): day for day in days}
     for number in numbers[1:]:
         for day in days:
-            later = (day + datetime.timedelta(days=k) for k in range(number - 1, 366))
-            earlier = (day - datetime.timedelta(days=k) for k in range(1, 366))
+            year = _financial_year(day)
+            # At a large scale the calendar year's part of a financial year fills up (Januaries
+            # to Marches hold 90 days): then any day of the financial year, then any day.
             found[(number, day)] = chosen = next(
-                d
-                for d in itertools.chain(later, earlier)
-                if d not in taken and (d.year, _financial_year(d)) == (day.year, _financial_year(day))
+                itertools.chain(
+                    (
+                        d
+                        for d in _free_days(day, number, taken)
+                        if d.year == day.year and _financial_year(d) == year
+                    ),
+                    (d for d in _free_days(day, number, taken) if _financial_year(d) == year),
+                    _free_days(day, number, taken),
+                )
             )
             taken.add(chosen)
     return found

@@ -161,3 +161,19 @@ def test_moving_an_item_into_the_closed_part_restricts_its_actions_with_history(
     assert latest.history_user == editor and latest.visibility == Visibility.RESTRICTED
     page = editor_client.get(action.get_history_url()).content.decode()
     assert "Performance Officer" in page and "moved into the closed part" in page
+
+
+def test_the_demo_gives_every_set_of_a_busy_quarter_its_own_meeting_days_at_a_large_scale():
+    """Fifty sets of a body meeting six times from January to March need more days than the
+    quarter holds: the later sets take days elsewhere in the financial year."""
+    import datetime
+
+    from meetings.demo import _set_dates
+
+    days = [datetime.date(2017, 1, 3) + datetime.timedelta(weeks=2 * n) for n in range(6)]
+    fifty = _set_dates(days, range(1, 51))
+    assert len(set(fifty.values())) == len(fifty) == 300  # a body meets once a day
+    assert all(datetime.date(2016, 4, 1) <= day <= datetime.date(2017, 3, 31) for day in fifty.values())
+    ten = _set_dates(days, range(1, 11))
+    assert all(fifty[key] == day for key, day in ten.items())  # a smaller scale: the same days
+    assert all(day.year == 2017 and day.month <= 3 for day in ten.values())

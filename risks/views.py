@@ -15,6 +15,7 @@ from django.views.generic import ListView
 
 from assurance.models import Organisation
 from assurance.permissions import Access, access, can_see_restricted, in_scope_or_404
+from assurance.rows import short_date, url_of_each
 from assurance.scope import ScopedViewMixin, choose_organisation_or_404, choose_scope, offered_organisations
 from assurance.views import (
     AccessMixin,
@@ -104,6 +105,13 @@ class RiskListView(ScopedViewMixin, ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["today"] = datetime.date.today()
+        # What each row links to and the dates it shows, made once for the page (assurance.rows).
+        risk_url = url_of_each("risks:detail")
+        for risk in context["object_list"]:
+            risk.url = risk_url(risk.pk)
+            risk.last_reviewed_on = short_date(risk.last_reviewed)
+            risk.next_review_on = short_date(risk.next_review_due, "Not set")
+            risk.closed_on_day = short_date(risk.closed_on)
         choice = self.scope_choice
         if choice.organisation is not None:
             context["heat_map_url"] = reverse("risks:heat_map") + f"?{choice.query}"

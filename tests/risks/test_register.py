@@ -193,3 +193,31 @@ def test_the_snapshot_runs_the_same_number_of_queries_at_two_sizes():
         data = snapshot(scope)
     assert len(data["items"]) == 20
     assert len(small) == len(large)
+
+
+def test_each_row_of_the_register_links_to_its_risk_and_gives_its_review_dates(editor_client):
+    register = make_register(name="Row register")
+    reviewed = make_risk(register, ref="R1", title="REVIEWED-RISK", next_review_due=datetime.date(2017, 3, 5))
+    make_review(reviewed, date=datetime.date(2016, 12, 12))
+    unset = make_risk(register, ref="R2", title="UNSET-RISK")
+    unset.next_review_due = None
+    unset.save()
+    closed = make_risk(
+        register,
+        ref="R3",
+        title="CLOSED-RISK",
+        status="closed",
+        closed_on=datetime.date(2017, 1, 9),
+        closing_note="Mitigated in full.",
+    )
+    page = editor_client.get(list_url(register.owner, status="")).content.decode()
+    rows = {
+        title: row
+        for row in page.split('<tr class="govuk-table__row">')
+        for title in re.findall(r"[A-Z]+-RISK", row)
+    }
+    assert f'href="{reverse("risks:detail", args=[reviewed.pk])}"' in rows["REVIEWED-RISK"]
+    assert "12 Dec 2016" in rows["REVIEWED-RISK"]
+    assert f'href="{reverse("risks:detail", args=[closed.pk])}"' in rows["CLOSED-RISK"]
+    assert "Closed 9 Jan 2017" in rows["CLOSED-RISK"]
+    assert "Not reviewed" in rows["UNSET-RISK"] and "Not set" in rows["UNSET-RISK"]

@@ -5,6 +5,8 @@ import copy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -225,19 +227,44 @@ NARROW_ABOVE = 100
 NARROW_BUTTON = "show_choices"
 
 
+def _groups_of(model: type[models.Model]) -> models.QuerySet:
+    """The records that group choices (an objective), each read with what its label may name
+    (the objective's plan)."""
+    return model._default_manager.select_related(
+        *(f.name for f in model._meta.concrete_fields if f.is_relation)
+    )
+
+
 def choices_from_values(
-    field: forms.ModelChoiceField, columns: Sequence[str], label: Callable[..., str]
+    field: forms.ModelChoiceField,
+    columns: Sequence[str],
+    label: Callable[..., str],
+    *,
+    group_by: str | None = None,
+    group_label: Callable[[Any], str] = str,
 ) -> None:
     """Let a field's records be offered from plain values: `label(*values of columns)` names
     one. A long list then costs no model instance (nor related rows) per choice; what is sent
-    is still checked against the field's queryset."""
+    is still checked against the field's queryset. With `group_by` (a relation, such as
+    "objective"), the choices come in groups of consecutive records, each named by
+    `group_label(group)`, the groups read in one query."""
 
     class FromValues(ModelChoiceIterator):
         def __iter__(self):
             if self.field.empty_label is not None:
                 yield ("", self.field.empty_label)
-            for pk, *values in self.queryset.select_related(None).values_list("pk", *columns):
-                yield pk, label(*values)
+            rows = self.queryset.select_related(None).values_list(
+                "pk", *columns, *([f"{group_by}_id"] if group_by else [])
+            )
+            if group_by is None:
+                for pk, *values in rows:
+                    yield pk, label(*values)
+                return
+            listed = list(rows)
+            group_model = self.queryset.model._meta.get_field(group_by).related_model
+            groups = _groups_of(group_model).in_bulk({row[-1] for row in listed})
+            for group_id, members in groupby(listed, key=itemgetter(-1)):
+                yield group_label(groups[group_id]), [(pk, label(*values)) for pk, *values, _ in members]
 
     field.iterator = FromValues
     field.queryset = field.queryset  # the widget's choices are made when the queryset is set
@@ -278,10 +305,9 @@ def narrow_long_choices(
     # list is long enough to narrow, so the form's queries are the same either way.
     records = group_field.related_query_name()
     counted = list(
-        group_model._default_manager.filter(**{f"{records}__in": offered.values("pk")})
+        _groups_of(group_model)
+        .filter(**{f"{records}__in": offered.values("pk")})
         .annotate(on_offer=Count(records))
-        # A group's label may name what it belongs to (an objective's plan): read with it.
-        .select_related(*(f.name for f in group_model._meta.concrete_fields if f.is_relation))
         .order_by(*group_model._meta.ordering or ["pk"])
     )
     total = sum(group.on_offer for group in counted)

@@ -152,6 +152,22 @@ class Area:
 _areas: dict[str, Area] = {}
 
 
+def form_pages(
+    noun: str, record: Any, *, edit: str, add: str, add_args: Callable[[Any], list[Any]]
+) -> list[tuple[str, str]]:
+    """The edit form of `record` and the add form of another like it (`add_args(record)` name
+    where it is added), as Area.bench_pages lists them; none when the office holds no such
+    record."""
+    from django.urls import reverse
+
+    if record is None:
+        return []
+    return [
+        (f"Edit {noun} (form)", reverse(edit, args=[record.pk])),
+        (f"Add {noun} (form)", reverse(add, args=add_args(record))),
+    ]
+
+
 def register(area: Area) -> None:
     _areas[area.key] = area
 

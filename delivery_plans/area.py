@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from assurance.registry import Area, Benchmark, register
+from assurance.registry import Area, Benchmark, form_pages, register
 from assurance.scope import Scope
 from delivery_plans import dashboard
 from delivery_plans.bench import bench_import
@@ -52,13 +52,14 @@ class DeliveryPlanArea(Area):
                 ("Plan overview", reverse("delivery_plans:plan", args=[plan.pk]) + f"?{scope.query}"),
                 ("Oversight schedule", reverse("delivery_plans:schedule", args=[plan.pk])),
                 ("Measures", reverse("delivery_plans:measures", args=[plan.pk])),
-                ("Add a commitment (form)", reverse("delivery_plans:create", args=[plan.pk])),
             ]
-            commitment = plan.commitments.order_by("pk").first()
-            if commitment is not None:
-                pages.append(
-                    ("Edit a commitment (form)", reverse("delivery_plans:update", args=[commitment.pk]))
-                )
+            pages += form_pages(
+                "a commitment",
+                plan.commitments.order_by("pk").first(),
+                edit="delivery_plans:update",
+                add="delivery_plans:create",
+                add_args=lambda commitment: [commitment.plan_id],
+            )
         return pages
 
 

@@ -25,20 +25,19 @@ from delivery_plans.services import DEFAULT_STATUSES, MAX_STATUSES
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def offer_commitments(form: forms.BaseForm, name: str, commitments, *, within_plan: bool = False) -> None:
+def offer_commitments(
+    form: forms.BaseForm, name: str, commitments, *, within_plan: bool = False, grouped: bool = False
+) -> None:
     """A form's choice among `commitments` (any area's form that links records to them): read
     as plain values, in plan order, and narrowed to one objective at a time when the list is
-    long. Objectives are named with their plan unless the choice is `within_plan`."""
+    long; `grouped` offers them under their objectives (for grouped checkboxes). Objectives are
+    named with their plan unless the choice is `within_plan`."""
     field = form.fields[name]
     field.queryset = commitments.in_plan_order()
-    choices_from_values(field, ["ref", "text"], Commitment.label_of)
-    narrow_long_choices(
-        form,
-        name,
-        group_by="objective",
-        group_label=(lambda o: o.heading) if within_plan else (lambda o: o.heading_in_plan),
-        group_noun="objective",
-    )
+    objective_label = (lambda o: o.heading) if within_plan else (lambda o: o.heading_in_plan)
+    grouping = {"group_by": "objective", "group_label": objective_label} if grouped else {}
+    choices_from_values(field, ["ref", "text"], Commitment.label_of, **grouping)
+    narrow_long_choices(form, name, group_by="objective", group_label=objective_label, group_noun="objective")
 
 
 def plan_quarters(plan):

@@ -3,7 +3,7 @@ risk pages."""
 
 from django.urls import reverse
 
-from assurance.registry import Area, Panel, register
+from assurance.registry import Area, Panel, form_pages, register
 from assurance.scope import Scope
 from inspections import dashboard, selectors
 from inspections.demo import load_demo
@@ -31,12 +31,13 @@ class InspectionsArea(Area):
             ("Monthly review", reverse("inspections:monthly_review") + query),
         ]
         item = Recommendation.objects.filter(report__organisation=scope.organisation).order_by("pk").first()
-        if item is not None:
-            pages += [
-                ("Edit an inspection item (form)", reverse("inspections:update", args=[item.pk])),
-                ("Add an inspection item (form)", reverse("inspections:create", args=[item.report_id])),
-            ]
-        return pages
+        return pages + form_pages(
+            "an inspection item",
+            item,
+            edit="inspections:update",
+            add="inspections:create",
+            add_args=lambda item: [item.report_id],
+        )
 
     def panels(self) -> list[Panel]:
         return [

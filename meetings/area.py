@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from assurance.registry import Area, Panel, register
+from assurance.registry import Area, Panel, form_pages, register
 from assurance.scope import Scope
 from meetings import dashboard, selectors
 from meetings.demo import load_demo
@@ -30,18 +30,19 @@ class MeetingsArea(Area):
             ("Action tracker, overdue only", reverse("meetings:actions") + f"?{scope.query}&overdue=yes"),
             ("Assurance coverage", reverse("meetings:coverage") + f"?{scope.query}"),
             ("Assurance coverage, every commitment", reverse("meetings:coverage_list") + f"?{scope.query}"),
-            ("Add an oversight body (form)", reverse("meetings:create")),
         ]
         body = OversightBody.objects.filter(owner=scope.organisation).order_by("pk").first()
         item = AgendaItem.objects.filter(meeting__body__owner=scope.organisation).order_by("pk").first()
-        if body is not None:
-            pages.append(("Edit an oversight body (form)", reverse("meetings:update", args=[body.pk])))
-        if item is not None:
-            pages += [
-                ("Edit an agenda item (form)", reverse("meetings:item_update", args=[item.pk])),
-                ("Add an agenda item (form)", reverse("meetings:item_create", args=[item.meeting_id])),
-            ]
-        return pages
+        pages += form_pages(
+            "an oversight body", body, edit="meetings:update", add="meetings:create", add_args=lambda _: []
+        )
+        return pages + form_pages(
+            "an agenda item",
+            item,
+            edit="meetings:item_update",
+            add="meetings:item_create",
+            add_args=lambda item: [item.meeting_id],
+        )
 
     def panels(self) -> list[Panel]:
         return [

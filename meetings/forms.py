@@ -1,12 +1,8 @@
 """Edit forms for bodies, meetings, agenda items, actions and action updates."""
 
-from itertools import groupby
-from operator import itemgetter
-
 from django import forms
-from django.forms.models import ModelChoiceIterator
 
-from assurance.forms import Form, VersionedModelForm, narrow_long_choices
+from assurance.forms import Form, VersionedModelForm
 from assurance.models import Organisation, ReportingPeriod, Visibility, financial_year_of
 from assurance.scope import ScopeChoiceField
 from delivery_plans.forms import offer_commitments
@@ -16,18 +12,6 @@ from meetings.models import Action, ActionUpdate, AgendaItem, Meeting, Oversight
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CLOSED_PART_ACTION = "An action raised in the closed part of a meeting is restricted"
 PART_CHOICES = [(Visibility.PUBLIC, "Open part"), (Visibility.RESTRICTED, "Closed part")]
-
-
-class CommitmentsByObjective(ModelChoiceIterator):
-    """Commitment choices in groups, one per plan objective, so a long plan reads as it is
-    printed. Read as plain values, and the objectives once each: no model instance per choice."""
-
-    def __iter__(self):
-        rows = list(self.queryset.select_related(None).values_list("pk", "ref", "text", "objective_id"))
-        objectives = Objective.objects.select_related("plan").in_bulk({row[3] for row in rows})
-        for objective_id, group in groupby(rows, key=itemgetter(3)):
-            choices = [(pk, Commitment.label_of(ref, text)) for pk, ref, text, _ in group]
-            yield objectives[objective_id].heading_in_plan, choices
 
 
 class GroupedCheckboxes(forms.CheckboxSelectMultiple):
@@ -73,29 +57,16 @@ class OversightBodyForm(VersionedModelForm):
         if self.instance.pk is None and not self.is_bound:
             self.initial.setdefault("owner", Organisation.objects.home())
         commitments = self.fields["commitments"]
-        commitments.iterator = CommitmentsByObjective  # before the queryset, which makes the choices
         owner = self._owner()
-        commitments.queryset = (
-            Commitment.objects.for_organisation(owner)
-            .select_related("plan", "objective__plan")
-            .in_plan_order()
-            if owner
-            else Commitment.objects.none()
-        )
-        commitments.label_from_instance = lambda c: c.label
         commitments.help_text = "The commitments of the owner's delivery plans that this body oversees."
         commitments.error_messages["invalid_choice"] = (
             "Choose commitments of the owner's delivery plans; %(value)s belongs to another plan."
         )
         if self.instance.objective_id is not None and not self.is_bound:
             self.initial.setdefault("commitments_from", str(self.instance.objective_id))
-        narrow_long_choices(
-            self,
-            "commitments",
-            group_by="objective",
-            group_label=lambda o: o.heading_in_plan,
-            group_noun="objective",
-        )
+        # Under their objectives, so a long plan reads as it is printed.
+        offered = Commitment.objects.for_organisation(owner) if owner else Commitment.objects.none()
+        offer_commitments(self, "commitments", offered, grouped=True)
 
     def _owner(self) -> Organisation | None:
         """The owner the form is about: as submitted, else as saved or offered."""

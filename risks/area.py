@@ -3,7 +3,7 @@ oversight body pages."""
 
 from django.urls import reverse
 
-from assurance.registry import Area, Panel, register
+from assurance.registry import Area, Panel, form_pages, register
 from assurance.scope import Scope
 from risks import dashboard, selectors
 from risks.demo import load_demo
@@ -30,12 +30,13 @@ class RisksArea(Area):
             ("Risk heat map", reverse("risks:heat_map") + f"?{scope.query}"),
         ]
         risk = Risk.objects.filter(register__owner=scope.organisation).order_by("pk").first()
-        if risk is not None:
-            pages += [
-                ("Edit a risk (form)", reverse("risks:update", args=[risk.pk])),
-                ("Add a risk (form)", reverse("risks:create", args=[risk.register_id])),
-            ]
-        return pages
+        return pages + form_pages(
+            "a risk",
+            risk,
+            edit="risks:update",
+            add="risks:create",
+            add_args=lambda risk: [risk.register_id],
+        )
 
     def panels(self) -> list[Panel]:
         return [

@@ -8,10 +8,10 @@ import datetime
 import re
 from collections import Counter
 
-from django.db.models import Q
 from django.utils import timezone
 
 from assurance import registry
+from assurance.kept import LIVE_SECONDS, kept_while_unchanged
 from assurance.models import Acronym, Organisation, Publication, Rag, ReportingPeriod
 from assurance.registry import Finding
 from assurance.scope import Scope
@@ -22,8 +22,27 @@ SNAPSHOT_FORMAT = 2
 GONE_AREA_TEMPLATE = "dashboard/area_gone.html"
 
 
-def take_snapshot(scope: Scope) -> dict:
-    """Every area's dashboard data for a scope, as JSON-safe data."""
+def take_snapshot(scope: Scope, *, newest: dict[str, int] | None = None) -> dict:
+    """Every area's dashboard data for a scope, as JSON-safe data.
+
+    Given `newest` (the live dashboard's `newest_ids`), each area's data is kept until a
+    record of a table it read is written, so a change to one area's records makes only the
+    areas that read them again; without it (a publication, the panel paper) every area is
+    read afresh."""
+
+    def data(area) -> dict:
+        if newest is None:
+            return area.snapshot(scope)
+        return kept_while_unchanged(
+            f"area:{area.key}:{area.schema_version}:{scope.organisation.pk}:{scope.period.pk}:"
+            f"{scope.include_restricted}:{scope.status_date}:{timezone.localdate()}",
+            lambda: area.snapshot(scope),
+            newest,
+            # The scope's own records are given to the area, not read by it.
+            also=(Organisation._meta.db_table, ReportingPeriod._meta.db_table),
+            seconds=LIVE_SECONDS,
+        )
+
     return {
         "format": SNAPSHOT_FORMAT,
         "organisation": scope.organisation.name,
@@ -36,7 +55,7 @@ def take_snapshot(scope: Scope) -> dict:
                 "title": area.title,
                 "appendix_title": area.appendix_title or area.title,
                 "schema": area.schema_version,
-                "data": area.snapshot(scope),
+                "data": data(area),
             }
             for area in registry.areas()
             if area.reports_to_dashboard
@@ -190,13 +209,21 @@ def run_checks(scope: Scope) -> list[Finding]:
     return sorted(findings, key=lambda f: f.level != "error")
 
 
-def default_period(organisation: Organisation, today: datetime.date | None = None) -> ReportingPeriod | None:
-    """The quarter being prepared: the one after the latest publication, never past today.
+def default_period(
+    organisation: Organisation | None, periods: list[ReportingPeriod], today: datetime.date | None = None
+) -> ReportingPeriod | None:
+    """The quarter being prepared among `periods` (the quarters the page offers, oldest
+    first): the one after the latest publication, never past today's; with no publication,
+    today's (else the latest before today, else the earliest).
 
-    Chosen among existing periods only: showing a page never creates one.
+    Chosen among existing periods only: showing a page never creates one. One query, of the
+    latest quarter published: the periods are the page's own list.
     """
+    if organisation is None or not periods:
+        return None
     today = today or timezone.localdate()
-    current = ReportingPeriod.objects.latest_by(today)
+    started = [p for p in periods if p.start_date <= today]
+    current = started[-1] if started else periods[0]
     latest = (
         Publication.objects.filter(organisation=organisation, period__quarter__isnull=False)
         .order_by("-period__start_year", "-period__quarter")
@@ -204,15 +231,9 @@ def default_period(organisation: Organisation, today: datetime.date | None = Non
         .values_list("period__start_year", "period__quarter")
         .first()
     )
-    if latest is None or current is None:
+    if latest is None:
         return current
-    start_year, quarter = latest
-    after = (
-        ReportingPeriod.objects.quarters()
-        .filter(Q(start_year__gt=start_year) | Q(start_year=start_year, quarter__gt=quarter))
-        .order_by("start_year", "quarter")
-        .first()
-    )
+    after = next((p for p in periods if (p.start_year, p.quarter) > latest), None)
     if after is None or (after.start_year, after.quarter) > (current.start_year, current.quarter):
         return current
     return after

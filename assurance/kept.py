@@ -7,12 +7,15 @@ whenever what it shows could have changed; a request whose key is kept costs one
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
+from django.apps import apps
 from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -34,27 +37,39 @@ LIVE_SECONDS = 60
 NEWEST_SQL = "(SELECT MAX({column}) FROM {table})"
 
 
-def records_version() -> str:
-    """A stamp that changes whenever any audited record is created, changed or deleted, or a
-    publication is made: one query of the newest id of each history table, each read from its
-    primary key index."""
+def newest_ids() -> dict[str, int]:
+    """The newest id of each history table, and of publications (0 for none), by table: one
+    query, each read from its primary key index."""
     alias = router.db_for_read(Publication)
+    tables = _versioned_tables()
     with connections[alias].cursor() as cursor:
         cursor.execute(_records_version_sql(alias))
         row = cursor.fetchone()
-    return ".".join("0" if value is None else str(value) for value in row)
+    return {table: value or 0 for table, value in zip(tables, row, strict=True)}
+
+
+def records_version(newest: dict[str, int] | None = None) -> str:
+    """A stamp that changes whenever any audited record is created, changed or deleted, or a
+    publication is made (from `newest`, when the caller has read it)."""
+    return ".".join(str(value) for value in (newest or newest_ids()).values())
+
+
+@cache
+def _versioned_tables() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            {model.history.model._meta.db_table for model in audited_models()} | {Publication._meta.db_table}
+        )
+    )
 
 
 @cache
 def _records_version_sql(alias: str) -> str:
     """Made once per database: the tables are the models', which do not change while running."""
-    tables = sorted(
-        {model.history.model._meta.db_table for model in audited_models()} | {Publication._meta.db_table}
-    )
     quote = connections[alias].ops.quote_name
     newest = ", ".join(
         NEWEST_SQL.format(column=quote(_id_column(table)), table=quote(table))  # noqa: S608  # nosec B608
-        for table in tables
+        for table in _versioned_tables()
     )
     return "SELECT " + newest
 
@@ -73,6 +88,77 @@ def kept(key: str, make: Callable[[], str], *, seconds: int | None = None, keep:
         if keep:
             cache.set(key, content, **({} if seconds is None else {"timeout": seconds}))
     return content
+
+
+@cache
+def _written_with() -> dict[str, frozenset[str]]:
+    """For each model's table, the versioned tables (`newest_ids`) that a write to it moves
+    on: an audited model's own history; a many-to-many table's, the history of the models at
+    both of its ends (a form of either side saves its own record with the links); a history
+    table or publications, itself. A table missing here is written without any: what reads it
+    is never kept."""
+    versioned = set(_versioned_tables())
+
+    def history_of(model) -> set[str]:
+        table = model.history.model._meta.db_table if hasattr(model, "history") else model._meta.db_table
+        return {table} & versioned
+
+    written: dict[str, frozenset[str]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.auto_created:  # the table of a many-to-many field
+            ends = [field.related_model for field in model._meta.get_fields() if field.many_to_one]
+            histories = [history_of(end) for end in ends]
+            if all(histories):
+                written[model._meta.db_table] = frozenset().union(*histories)
+        elif tables := history_of(model):
+            written[model._meta.db_table] = frozenset(tables)
+    return written
+
+
+@cache
+def _table_names() -> re.Pattern:
+    """Any model's table named in SQL, quoted or not (a whole name: `plan` is not `plan_item`)."""
+    names = sorted(
+        (m._meta.db_table for m in apps.get_models(include_auto_created=True)), key=len, reverse=True
+    )
+    return re.compile(r"(?<![\w])(" + "|".join(re.escape(name) for name in names) + r")(?![\w])")
+
+
+@contextmanager
+def tables_read(alias: str = DEFAULT_DB_ALIAS) -> Iterator[set[str]]:
+    """The models' tables that the queries run inside the block name, gathered as they run."""
+    read: set[str] = set()
+    names = _table_names()
+
+    def note(execute, sql, params, many, context):
+        read.update(names.findall(sql))
+        return execute(sql, params, many, context)
+
+    with connections[alias].execute_wrapper(note):
+        yield read
+
+
+def kept_while_unchanged(
+    key: str, make: Callable[[], Any], newest: dict[str, int], *, also: Iterable[str] = (), seconds: int
+) -> Any:
+    """`make()`'s value, kept under `key` until a record of a table its queries read (or of
+    the models `also` names, which it was given rather than read) is written: `newest` is the
+    caller's `newest_ids()`, read before. Made afresh, and not kept, when it read a table
+    whose writes leave no history. Kept at most `seconds` (see LIVE_SECONDS)."""
+    cache = caches["kept"]
+    entry = cache.get(key)
+    if entry is not None:
+        depends_on, value = entry
+        if all(newest.get(table) == seen for table, seen in depends_on.items()):
+            return value
+    with tables_read() as read:
+        value = make()
+    written = _written_with()
+    read |= set(also)
+    if all(table in written for table in read):
+        depends_on = {table: newest.get(table, 0) for name in read for table in written[name]}
+        cache.set(key, (depends_on, value), timeout=seconds)
+    return value
 
 
 # Stands in the page for its kept fragment while the rest of the page is rendered.

@@ -62,6 +62,7 @@ def latest_before(organisation: Organisation, period: ReportingPeriod) -> Public
             | Q(period__start_year=period.start_year, period__quarter__lt=period.quarter)
         )
         .order_by("-period__start_year", "-period__quarter", "-version")
+        .select_related("organisation", "period")
         .first()
     )
 

@@ -16,14 +16,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assurance.kept import records_version
+from assurance import registry
+from assurance.kept import kept_while_unchanged, newest_ids, records_version, tables_read
+from assurance.models import Rag
 from assurance.permissions import Role
 from assurance.summaries import SHOWN
 from assurance.writes import record_delete, record_update
 from meetings.models import Action
+from tests.delivery_plans import factories as plans
 from tests.factories import make_organisation, make_period, make_user
+from tests.inspections import factories as inspections
 from tests.meetings import factories as meetings
 from tests.publishing_factories import make_publication
+from tests.risks import factories as risks
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +58,8 @@ def page(client, home, quarter) -> str:
 def test_a_change_shows_on_the_next_view_of_the_kept_dashboard(editor_client, editor, home, quarter, item):
     action = meetings.make_action(item, description="KEPT-ACTION-BEFORE")
     assert "KEPT-ACTION-BEFORE" in page(editor_client, home, quarter)
-    assert len(caches["kept"]._cache) == 2  # the dashboard and its page are kept ...
+    # The dashboard, its page and each area's data are kept ...
+    assert len(caches["kept"]._cache) == 2 + len([a for a in registry.areas() if a.reports_to_dashboard])
     assert "KEPT-ACTION-BEFORE" in page(editor_client, home, quarter)  # ... and served again
 
     action.description = "KEPT-ACTION-AFTER"
@@ -172,3 +178,97 @@ def test_a_message_is_shown_once_on_a_page_made_for_it_and_not_kept(editor_clien
     editor_client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "KEPT-MESSAGE-ONCE")])
     assert "KEPT-MESSAGE-ONCE" in page(editor_client, home, quarter)
     assert "KEPT-MESSAGE-ONCE" not in page(editor_client, home, quarter)
+
+
+def _tables_in(queries) -> str:
+    return " ".join(q["sql"] for q in queries)
+
+
+def test_a_change_to_one_area_reads_again_only_the_areas_that_read_its_records(
+    editor_client, editor, home, quarter, item
+):
+    plan = plans.make_plan(owner=home, title="Keptshire Plan")
+    commitment = plans.make_commitment(plans.make_objective(plan), text="KEPT-COMMITMENT-BEFORE")
+    # Red in the quarter, so the dashboard lists it.
+    plans.make_update(commitment, quarter, rag=Rag.RED, rag_reason="Behind plan")
+    risks.make_risk(risks.make_register(owner=home), raised_on=datetime.date(2016, 4, 1))
+    report = inspections.make_report(organisation=home, title="Keptshire inspection")
+    # Overdue by the quarter's end, so the dashboard lists it.
+    recommendation = inspections.make_recommendation(
+        report, text="KEPT-RECOMMENDATION-BEFORE", original_target_date=datetime.date(2016, 10, 1)
+    )
+    page(editor_client, home, quarter)
+
+    recommendation.text = "KEPT-RECOMMENDATION-AFTER"
+    record_update(instance=recommendation, loaded_version=recommendation.version, by=editor)
+    with CaptureQueriesContext(connection) as ctx:
+        shown = page(editor_client, home, quarter)
+    assert "KEPT-RECOMMENDATION-AFTER" in shown and "KEPT-RECOMMENDATION-BEFORE" not in shown
+    read = _tables_in(ctx.captured_queries)
+    assert "inspections_recommendation" in read
+    for other in ("principles_assessment", "delivery_plans_commitment", "meetings_meeting", "risks_risk"):
+        assert other not in read
+
+    # A commitment is read by the delivery plans, and by the meetings' coverage and the risks'
+    # links: each of them is read again.
+    commitment.text = "KEPT-COMMITMENT-AFTER"
+    record_update(instance=commitment, loaded_version=commitment.version, by=editor)
+    with CaptureQueriesContext(connection) as ctx:
+        shown = page(editor_client, home, quarter)
+    assert "KEPT-COMMITMENT-AFTER" in shown and "KEPT-COMMITMENT-BEFORE" not in shown
+    read = _tables_in(ctx.captured_queries)
+    for again in ("delivery_plans_plan", "meetings_meeting", "risks_risk"):
+        assert again in read
+    assert "inspections_recommendation" not in read and "principles_assessment" not in read
+
+
+def test_the_scope_given_to_the_areas_is_read_again_when_it_changes(
+    editor_client, editor, home, quarter, item
+):
+    plans.make_plan(owner=home, title="Keptshire Plan")
+    page(editor_client, home, quarter)
+    home.name = "Office of the PCC for New Keptshire"
+    record_update(instance=home, loaded_version=home.version, by=editor)
+    with CaptureQueriesContext(connection) as ctx:
+        page(editor_client, home, quarter)
+    assert "delivery_plans_plan" in _tables_in(ctx.captured_queries)
+
+
+def test_tables_read_names_each_whole_table_a_query_reads():
+    from delivery_plans.models import Commitment
+
+    with tables_read() as read:
+        list(Commitment.objects.filter(related__ref="1.1").order_by().values("pk"))
+    assert read == {"delivery_plans_commitment", "delivery_plans_commitment_related"}
+
+
+def test_what_read_a_table_written_without_history_is_never_kept(editor):
+    made = []
+
+    def make():
+        made.append(1)
+        return list(type(editor).objects.values_list("pk", flat=True))
+
+    for _ in range(2):
+        assert kept_while_unchanged("test:users", make, newest_ids(), seconds=60) == [editor.pk]
+    assert len(made) == 2
+
+
+def test_what_is_kept_is_made_again_when_a_link_changes_from_either_end(editor, home, quarter, item):
+    from meetings.models import OversightBody
+
+    commitment = plans.make_commitment(plans.make_objective(plans.make_plan(owner=home)))
+    made = []
+
+    def make():
+        made.append(1)
+        return list(OversightBody.commitments.through.objects.values_list("commitment_id", flat=True))
+
+    assert kept_while_unchanged("test:links", make, newest_ids(), seconds=60) == []
+    assert kept_while_unchanged("test:links", make, newest_ids(), seconds=60) == []
+    assert len(made) == 1
+    # Linked from the commitment's side: the commitment's record is saved with its links.
+    commitment.oversight_bodies.add(item.meeting.body)
+    record_update(instance=commitment, loaded_version=commitment.version, by=editor)
+    assert kept_while_unchanged("test:links", make, newest_ids(), seconds=60) == [commitment.pk]
+    assert len(made) == 2

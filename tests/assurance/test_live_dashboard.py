@@ -180,8 +180,12 @@ def test_a_message_is_shown_once_on_a_page_made_for_it_and_not_kept(editor_clien
     assert "KEPT-MESSAGE-ONCE" not in page(editor_client, home, quarter)
 
 
-def _tables_in(queries) -> str:
-    return " ".join(q["sql"] for q in queries)
+def _after_saving(record, by, client, home, quarter) -> tuple[str, str]:
+    """The dashboard after `record` is saved as an editor saves it, and the SQL it ran."""
+    record_update(instance=record, loaded_version=record.version, by=by)
+    with CaptureQueriesContext(connection) as ctx:
+        shown = page(client, home, quarter)
+    return shown, " ".join(q["sql"] for q in ctx.captured_queries)
 
 
 def test_a_change_to_one_area_reads_again_only_the_areas_that_read_its_records(
@@ -200,11 +204,8 @@ def test_a_change_to_one_area_reads_again_only_the_areas_that_read_its_records(
     page(editor_client, home, quarter)
 
     recommendation.text = "KEPT-RECOMMENDATION-AFTER"
-    record_update(instance=recommendation, loaded_version=recommendation.version, by=editor)
-    with CaptureQueriesContext(connection) as ctx:
-        shown = page(editor_client, home, quarter)
+    shown, read = _after_saving(recommendation, editor, editor_client, home, quarter)
     assert "KEPT-RECOMMENDATION-AFTER" in shown and "KEPT-RECOMMENDATION-BEFORE" not in shown
-    read = _tables_in(ctx.captured_queries)
     assert "inspections_recommendation" in read
     for other in ("principles_assessment", "delivery_plans_commitment", "meetings_meeting", "risks_risk"):
         assert other not in read
@@ -212,11 +213,8 @@ def test_a_change_to_one_area_reads_again_only_the_areas_that_read_its_records(
     # A commitment is read by the delivery plans, and by the meetings' coverage and the risks'
     # links: each of them is read again.
     commitment.text = "KEPT-COMMITMENT-AFTER"
-    record_update(instance=commitment, loaded_version=commitment.version, by=editor)
-    with CaptureQueriesContext(connection) as ctx:
-        shown = page(editor_client, home, quarter)
+    shown, read = _after_saving(commitment, editor, editor_client, home, quarter)
     assert "KEPT-COMMITMENT-AFTER" in shown and "KEPT-COMMITMENT-BEFORE" not in shown
-    read = _tables_in(ctx.captured_queries)
     for again in ("delivery_plans_plan", "meetings_meeting", "risks_risk"):
         assert again in read
     assert "inspections_recommendation" not in read and "principles_assessment" not in read
@@ -228,10 +226,8 @@ def test_the_scope_given_to_the_areas_is_read_again_when_it_changes(
     plans.make_plan(owner=home, title="Keptshire Plan")
     page(editor_client, home, quarter)
     home.name = "Office of the PCC for New Keptshire"
-    record_update(instance=home, loaded_version=home.version, by=editor)
-    with CaptureQueriesContext(connection) as ctx:
-        page(editor_client, home, quarter)
-    assert "delivery_plans_plan" in _tables_in(ctx.captured_queries)
+    shown, read = _after_saving(home, editor, editor_client, home, quarter)
+    assert "New Keptshire" in shown and "delivery_plans_plan" in read
 
 
 def test_tables_read_names_each_whole_table_a_query_reads():

@@ -123,7 +123,12 @@ class AuditedModel(TimeStampedModel):
     @property
     def record_ref(self) -> str:
         """How a publication names the record: 'meetings.action:12'."""
-        return f"{self._meta.label_lower}:{self.pk}"
+        return self.record_ref_of(self.pk)
+
+    @classmethod
+    def record_ref_of(cls, pk: int) -> str:
+        """The record_ref of the record with this id, for a read of plain values."""
+        return f"{cls._meta.label_lower}:{pk}"
 
     def frozen_fields(self) -> dict[str, str]:
         """Fields that may no longer change, each with the reason (said on the form)."""

@@ -7,12 +7,14 @@ dashboard shows the measures as they would be published, each withheld figure ma
 its public reason, and the figure itself never reaches a publication or its paper."""
 
 from collections import defaultdict
+from collections.abc import Callable
 
-from django.db.models import FilteredRelation, Prefetch, Q
+from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 
 from assurance.models import Rag
 from assurance.registry import Finding
+from assurance.rows import linked, url_of_each
 from assurance.scope import Scope
 from delivery_plans.models import Commitment, DeliveryStatus, Measure, Objective, Plan, ProgressUpdate
 from delivery_plans.selectors import count_rows, delivery_counts, measures_of
@@ -34,29 +36,56 @@ def plans_of(organisation):
     return Plan.objects.for_organisation(organisation).order_by("start_year", "title")
 
 
-def _commitment_row(c: Commitment, update: ProgressUpdate | None) -> dict:
-    rag = update.rag if update else Rag.NOT_RATED
+# A commitment's fields as the snapshot reads them: plain values, with its status's and its
+# quarter's update's (a model instance each would be most of the snapshot's time for a long plan).
+COMMITMENT_VALUES = (
+    "pk",
+    "plan_id",
+    "objective_id",
+    "ref",
+    "kind",
+    "text",
+    "supporting_activity",
+    "lead_officer",
+    "sponsor",
+    "owner",
+    "target_date",
+    "timescale",
+    "status__name",
+    "status__tone",
+    "completed_on",
+    "oversight_mechanism",
+    "quarter_update__pk",
+    "quarter_update__text",
+    "quarter_update__rag",
+    "quarter_update__rag_reason",
+)
+KIND_LABELS = dict(Commitment.Kind.choices)
+
+
+def _commitment_row(c: dict, *, areas: list, related: list, url_of: Callable[[int], str]) -> dict:
+    updated = c["quarter_update__pk"] is not None
     return {
-        "ref": c.ref,
-        "kind": c.kind,
-        "kind_label": c.get_kind_display(),
-        "text": c.text,
-        "areas": [o.short_name for o in c.areas.all()],
-        "supporting_activity": c.supporting_activity,
-        "lead_officer": c.lead_officer,
-        "sponsor": c.sponsor,
-        "owner": c.owner,
-        "target_date": _iso(c.target_date),
-        "timescale": c.timescale,
-        "status": c.status.name if c.status else "",
-        "status_tone": c.status.tone if c.status else "neutral",
-        "completed_on": _iso(c.completed_on),
-        "related": [r.ref for r in c.related.all()],
-        "update": update.text if update else "",
-        "rag": str(rag),
-        "rag_reason": update.rag_reason if update else "",
-        "oversight_mechanism": c.oversight_mechanism,
-        "url": c.get_absolute_url(),
+        "ref": c["ref"],
+        "kind": c["kind"],
+        "kind_label": KIND_LABELS.get(c["kind"], c["kind"]),
+        "text": c["text"],
+        "areas": areas,
+        "supporting_activity": c["supporting_activity"],
+        "lead_officer": c["lead_officer"],
+        "sponsor": c["sponsor"],
+        "owner": c["owner"],
+        "target_date": _iso(c["target_date"]),
+        "timescale": c["timescale"],
+        "status": c["status__name"] or "",
+        "status_tone": c["status__tone"] or "neutral",
+        "completed_on": _iso(c["completed_on"]),
+        "related": related,
+        "update": c["quarter_update__text"] if updated else "",
+        "rag": c["quarter_update__rag"] if updated else str(Rag.NOT_RATED),
+        "rag_reason": c["quarter_update__rag_reason"] if updated else "",
+        "oversight_mechanism": c["oversight_mechanism"],
+        "url": url_of(c["pk"]),
     }
 
 
@@ -105,15 +134,15 @@ def snapshot(scope: Scope) -> dict:
         objectives[objective.plan_id].append(objective)
     applying = Commitment.objects.applying_to(scope.organisation)
     commitments = list(
-        applying.select_related("objective", "plan", "status")
-        .prefetch_related("areas", Prefetch("related", queryset=Commitment.objects.only("id", "ref")))
         # The quarter's update (one at most) is joined to its commitment, not read apart.
-        .annotate(quarter_update=FilteredRelation("updates", condition=Q(updates__period=period)))
-        .select_related("quarter_update")
+        applying.annotate(quarter_update=FilteredRelation("updates", condition=Q(updates__period=period)))
         .in_plan_order()
+        .values(*COMMITMENT_VALUES)
     )
-    # A commitment without one has no `quarter_update` attribute at all.
-    updates = {c.pk: c.quarter_update for c in commitments if hasattr(c, "quarter_update")}
+    ids = [c["pk"] for c in commitments]
+    areas_of = linked(Commitment.areas, ids, "short_name")
+    related_of = linked(Commitment.related, ids, "ref")
+    url_of = url_of_each("delivery_plans:detail")
     counts = delivery_counts(
         applying, period=period, statuses=[s for group in statuses.values() for s in group]
     )
@@ -121,13 +150,13 @@ def snapshot(scope: Scope) -> dict:
     rows_by_objective = defaultdict(list)
     items = []
     for c in commitments:
-        row = _commitment_row(c, updates.get(c.pk))
-        rows_by_objective[c.objective_id].append(row)
+        row = _commitment_row(c, areas=areas_of[c["pk"]], related=related_of[c["pk"]], url_of=url_of)
+        rows_by_objective[c["objective_id"]].append(row)
         items.append(
             {
-                "key": f"commitment:{c.plan_id}:{c.ref}",
+                "key": f"commitment:{c['plan_id']}:{c['ref']}",
                 # The ref and the whole text: nothing published is cut short.
-                "label": f"{c.ref} {c.text}",
+                "label": f"{c['ref']} {c['text']}",
                 "rag": row["rag"],
                 "status": row["status"],
             }
@@ -172,8 +201,12 @@ def snapshot(scope: Scope) -> dict:
         "measures": [_measure_row(m, up_to=period.end_date) for m in measures_of(plans)],
         "items": items,
         # What the publication holds, so that restricting or deleting it later can be flagged.
-        "records": [c.record_ref for c in commitments]
-        + [updates[c.pk].record_ref for c in commitments if c.pk in updates],
+        "records": [Commitment.record_ref_of(c["pk"]) for c in commitments]
+        + [
+            ProgressUpdate.record_ref_of(c["quarter_update__pk"])
+            for c in commitments
+            if c["quarter_update__pk"] is not None
+        ],
     }
 
 

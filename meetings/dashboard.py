@@ -6,17 +6,18 @@ from django.urls import reverse
 
 from assurance.models import ReportingPeriod
 from assurance.registry import Finding
+from assurance.rows import linked
 from assurance.scope import Scope
 from meetings import selectors
-from meetings.models import Action, OversightBody
+from meetings.models import Action, AgendaItem, OversightBody
 
 
-def _item(item) -> dict:
+def _item(item: AgendaItem, objectives: list[tuple[str, str]], refs: list[str]) -> dict:
     return {
         "title": item.title,
         "type": item.kind_code,
-        "objectives": [o.short_name or o.title for o in item.objectives.all()],
-        "refs": selectors.refs(item.commitments.all()),
+        "objectives": [short_name or title for short_name, title in objectives],
+        "refs": refs,
         "deferred": item.deferred,
         "closed": item.is_restricted,
     }
@@ -66,7 +67,7 @@ def _glossary(bodies: list[OversightBody]) -> list[dict]:
 
 
 def _holding_to_account(
-    bodies: list[OversightBody], scope: Scope, day, meetings: list, items_of: dict[int, list]
+    bodies: list[OversightBody], scope: Scope, day, meetings: list, items_of: dict[int, list[dict]]
 ) -> list[dict]:
     """Every month of the financial year to the status date, for each holding-to-account body."""
     chosen = [b for b in bodies if b.holds_to_account]
@@ -85,7 +86,7 @@ def _holding_to_account(
                             "status": m.status,
                             "status_label": m.get_status_display(),
                             "ad_hoc": m.ad_hoc,
-                            "items": [_item(i) for i in items_of[m.pk]],
+                            "items": items_of[m.pk],
                         }
                         for m in month["meetings"]
                     ],
@@ -102,10 +103,10 @@ def snapshot(scope: Scope) -> dict:
     the coverage gaps, the glossary of the organisation's bodies, and the holding-to-account
     meetings of the year to date.
 
-    Eight queries whatever the data size: the bodies; the year's meetings to the status date
-    (the quarter's are among them), their items, objectives and commitments; actions; the
-    plan's commitments with whether the quarter's oversight schedule has them, and the bodies
-    overseeing them.
+    Eight queries at most, whatever the data size: the bodies; the year's meetings to the
+    status date (the quarter's are among them), their items, and the items' objectives and
+    commitments as plain values; actions; the quarter's coverage counted in the database, its
+    gaps, and the bodies that oversee them.
     """
     organisation, period, restricted = scope.organisation, scope.period, scope.include_restricted
     day = scope.status_date
@@ -124,15 +125,18 @@ def snapshot(scope: Scope) -> dict:
     for m in year_meetings:
         m.body = bodies[m.body_id]
     year_items = list(
-        selectors.items_with_links(restricted)
+        selectors.visible_items(restricted)
         .filter(meeting__in=[m.pk for m in year_meetings])
         .order_by("number", "pk")
     )
     by_meeting = {m.pk: m for m in year_meetings}
-    items_of: dict[int, list] = {m.pk: [] for m in year_meetings}
+    item_ids = [i.pk for i in year_items]
+    objectives_of = linked(AgendaItem.objectives, item_ids, "short_name", "title")
+    refs_of = linked(AgendaItem.commitments, item_ids, "ref")
+    items_of: dict[int, list[dict]] = {m.pk: [] for m in year_meetings}
     for item in year_items:
         item.meeting = by_meeting[item.meeting_id]
-        items_of[item.meeting_id].append(item)
+        items_of[item.meeting_id].append(_item(item, objectives_of[item.pk], refs_of[item.pk]))
     meetings = [m for m in year_meetings if period.start_date <= m.date <= period.end_date]
     items = [i for i in year_items if period.start_date <= i.meeting.date <= period.end_date]
 
@@ -145,8 +149,8 @@ def snapshot(scope: Scope) -> dict:
     )
     rows = [_action(a, day) for a in actions]
     open_rows = [r for r in rows if r["status"] != Action.Status.CLOSED]
-    rows_coverage = selectors.coverage(
-        organisation=organisation, period=period, include_restricted=restricted, items=items
+    coverage = selectors.coverage_summary(
+        organisation=organisation, period=period, include_restricted=restricted, until=day
     )
     return {
         "period": period.label,
@@ -162,7 +166,7 @@ def snapshot(scope: Scope) -> dict:
                 "ad_hoc": m.ad_hoc,
                 "holds_to_account": m.body.holds_to_account,
                 "summary": m.summary,
-                "items": [_item(i) for i in items_of[m.pk]],
+                "items": items_of[m.pk],
             }
             for m in meetings
         ],
@@ -171,21 +175,7 @@ def snapshot(scope: Scope) -> dict:
             "overdue": sum(r["overdue"] for r in open_rows),
             "list": open_rows,
         },
-        "coverage": {
-            "commitments": len(rows_coverage),
-            "scheduled": sum(r.scheduled for r in rows_coverage),
-            "covered": sum(bool(r.items) for r in rows_coverage),
-            "gaps": [
-                {
-                    "ref": r.commitment.ref,
-                    "text": r.commitment.text,
-                    "plan": r.commitment.plan.title,
-                    "bodies": [b.name for b in r.bodies],
-                }
-                for r in rows_coverage
-                if r.is_gap
-            ],
-        },
+        "coverage": coverage,
         "glossary": _glossary(organisation_bodies),
         "holding_to_account": _holding_to_account(organisation_bodies, scope, day, year_meetings, items_of),
         "items": [

@@ -4,7 +4,7 @@ unless asked for them."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -19,7 +19,7 @@ from django.db.models import (
 )
 
 from assurance.models import Organisation, ReportingPeriod, Visibility
-from assurance.rows import short_date, url_of_each
+from assurance.rows import linked, short_date, url_of_each
 from assurance.text import cut_at_word
 from delivery_plans.models import Commitment, Objective, OversightScheduleEntry
 from meetings.models import Action, AgendaItem, Meeting, OversightBody
@@ -138,22 +138,6 @@ def refs(commitments) -> list[str]:
     return [c.ref for c in commitments]
 
 
-@dataclass
-class CoverageRow:
-    commitment: Commitment
-    scheduled: bool
-    items: list[AgendaItem] = field(default_factory=list)
-
-    @property
-    def is_gap(self) -> bool:
-        return self.scheduled and not self.items
-
-    @property
-    def bodies(self) -> list[OversightBody]:
-        """The organisation's bodies that oversee the commitment: for a gap, who should have covered it."""
-        return list(self.commitment.oversight_bodies.all())
-
-
 def period_meetings(*, organisation: Organisation, period: ReportingPeriod) -> QuerySet[Meeting]:
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     return Meeting.objects.filter(
@@ -169,40 +153,6 @@ def scheduled_in(period: ReportingPeriod) -> Exists:
     if period.quarter is not None:
         schedule = schedule.filter(period__quarter=period.quarter)
     return Exists(schedule)
-
-
-def coverage(
-    *, organisation: Organisation, period: ReportingPeriod, include_restricted: bool, items=None
-) -> list[CoverageRow]:
-    """Every commitment of the organisation's plans in force in the period, with the agenda
-    items that scrutinised it in the period and whether the oversight schedule planned it.
-
-    Two queries, plus three for the items unless the caller already has them.
-    """
-    year = period.start_year
-    bodies = OversightBody.objects.for_organisation(organisation).values("pk")
-    overseers = OversightBody.objects.filter(pk__in=bodies).order_by("name")
-    commitments = list(
-        Commitment.objects.for_organisation(organisation, year=year)
-        .select_related("plan", "objective")
-        .prefetch_related(Prefetch("oversight_bodies", queryset=overseers))
-        .annotate(scheduled=scheduled_in(period))
-        .order_by("plan__title", "objective__order", "objective__sort_key", "sort_key", "ref")
-    )
-    if items is None:
-        items = list(
-            items_with_links(include_restricted)
-            .covering()
-            .filter(meeting__in=period_meetings(organisation=organisation, period=period))
-            .select_related("meeting__body")
-        )
-    by_commitment = defaultdict(list)
-    for item in items:
-        if item.deferred or not item.meeting.took_place:
-            continue
-        for commitment in item.commitments.all():
-            by_commitment[commitment.pk].append(item)
-    return [CoverageRow(c, c.scheduled, by_commitment[c.pk]) for c in commitments]
 
 
 # What the coverage page counts and its full list filters by: one condition each, on the
@@ -222,12 +172,17 @@ COVERAGE = {
 
 
 def coverage_commitments(
-    *, organisation: Organisation, period: ReportingPeriod, include_restricted: bool
+    *,
+    organisation: Organisation,
+    period: ReportingPeriod,
+    include_restricted: bool,
+    until: datetime.date | None = None,
 ) -> QuerySet[Commitment]:
     """The commitments of the organisation's plans in force in the period, in plan order, each
     asked with it whether one of the organisation's bodies oversees it (`overseen`), whether
     the oversight schedule plans it for the period (`scheduled`) and whether an item of a
-    meeting of those bodies held in the period scrutinised it (`scrutinised`)."""
+    meeting of those bodies held in the period (up to `until`, when given) scrutinised it
+    (`scrutinised`)."""
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     overseen = OversightBody.commitments.through.objects.filter(oversightbody_id__in=bodies)
     schedule = OversightScheduleEntry.objects.filter(period__start_year=period.start_year)
@@ -237,7 +192,9 @@ def coverage_commitments(
         visible_items(include_restricted)
         .covering()
         .filter(
-            meeting__body__in=bodies, meeting__date__gte=period.start_date, meeting__date__lte=period.end_date
+            meeting__body__in=bodies,
+            meeting__date__gte=period.start_date,
+            meeting__date__lte=min(period.end_date, until or period.end_date),
         )
     )
     scrutinised = AgendaItem.commitments.through.objects.filter(agendaitem_id__in=items.values("pk"))
@@ -336,18 +293,7 @@ def coverage_rows(
     ids = [row["pk"] for row in rows]
     commitment_url = url_of_each("delivery_plans:detail")
     body_url = url_of_each("meetings:detail")
-    bodies_of = defaultdict(list)
-    if with_bodies and ids:
-        links = (
-            OversightBody.commitments.through.objects.filter(
-                commitment_id__in=ids,
-                oversightbody_id__in=OversightBody.objects.for_organisation(organisation).values("pk"),
-            )
-            .order_by("oversightbody__name", "oversightbody_id")
-            .values_list("commitment_id", "oversightbody_id", "oversightbody__name")
-        )
-        for commitment_id, body_id, name in links:
-            bodies_of[commitment_id].append({"name": name, "url": body_url(body_id)})
+    bodies_of = overseers(ids, organisation) if with_bodies and ids else {}
     items_of = defaultdict(list)
     if with_items and ids:
         meeting_url = url_of_each("meetings:meeting_detail")
@@ -382,10 +328,51 @@ def coverage_rows(
     for row in rows:
         row["url"] = commitment_url(row["pk"])
         row["text"] = cut_at_word(row["text"], COVERAGE_TEXT_LENGTH)
-        row["bodies"] = bodies_of[row["pk"]]
+        row["bodies"] = [{"name": name, "url": body_url(pk)} for pk, name in bodies_of.get(row["pk"], [])]
         row["items"] = items_of[row["pk"]]
         row["is_gap"] = row["scheduled"] and not row["scrutinised"]
     return rows
+
+
+def overseers(commitment_ids, organisation: Organisation) -> dict[int, list[tuple[int, str]]]:
+    """The id and name of each of the organisation's bodies that oversee each commitment, by name."""
+    return linked(
+        Commitment.oversight_bodies,
+        commitment_ids,
+        "id",
+        "name",
+        among=OversightBody.objects.for_organisation(organisation).values("pk"),
+    )
+
+
+def coverage_summary(
+    *, organisation: Organisation, period: ReportingPeriod, include_restricted: bool, until: datetime.date
+) -> dict:
+    """What the dashboard says of a quarter's coverage: the commitments, how many the schedule
+    plans and how many a meeting held to `until` scrutinised, and the gaps (scheduled, not
+    scrutinised) in full with the bodies that should have covered them. Two queries: the
+    commitments as plain values, with what the database found of each, and the gaps' bodies."""
+    commitments = list(
+        coverage_commitments(
+            organisation=organisation, period=period, include_restricted=include_restricted, until=until
+        ).values("pk", "ref", "text", "plan__title", "scheduled", "scrutinised")
+    )
+    gaps = [c for c in commitments if c["scheduled"] and not c["scrutinised"]]
+    bodies_of = overseers([g["pk"] for g in gaps], organisation) if gaps else {}
+    return {
+        "commitments": len(commitments),
+        "scheduled": sum(c["scheduled"] for c in commitments),
+        "covered": sum(c["scrutinised"] for c in commitments),
+        "gaps": [
+            {
+                "ref": gap["ref"],
+                "text": gap["text"],
+                "plan": gap["plan__title"],
+                "bodies": [name for _, name in bodies_of.get(gap["pk"], [])],
+            }
+            for gap in gaps
+        ],
+    }
 
 
 def holding_to_account_year(*, body: OversightBody, start_year: int, include_restricted: bool) -> list[dict]:

@@ -3,17 +3,16 @@ quarter as at its end (each risk as its latest review by then left it), and the 
 before publishing. Restricted risks are left out unless the scope includes them."""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import asdict
 
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from assurance.models import RAG_SEVERITY, Rag
 from assurance.registry import Finding, Scope
+from assurance.rows import linked, url_of_each
 from assurance.text import cut_at_word
-from delivery_plans.models import Commitment
 from risks import selectors
 from risks.models import Risk, RiskAction, RiskMatrix, RiskStatus
 
@@ -27,18 +26,28 @@ def _status_at(risk: Risk, day: datetime.date) -> str:
     return RiskStatus.OPEN if risk.status == RiskStatus.CLOSED else risk.status
 
 
-def _action(action: RiskAction, day: datetime.date) -> dict:
-    done = action.done_on is not None and action.done_on <= day
+def _action(action: dict, day: datetime.date) -> dict:
+    done = action["done_on"] is not None and action["done_on"] <= day
     return {
-        "description": action.description,
-        "owner": action.owner_role,
-        "due_date": action.due_date.isoformat(),
+        "description": action["description"],
+        "owner": action["owner_role"],
+        "due_date": action["due_date"].isoformat(),
         "done": done,
-        "overdue": not done and action.due_date < day,
+        "overdue": not done and action["due_date"] < day,
     }
 
 
-def _row(risk: Risk, review, matrix: RiskMatrix, day: datetime.date) -> dict:
+def _row(
+    risk: Risk,
+    review,
+    matrix: RiskMatrix,
+    day: datetime.date,
+    *,
+    actions: list[dict],
+    commitments: list[str],
+    url: str,
+) -> dict:
+    """A risk as at `day`, with its actions, commitments' refs and URL (read for every risk at once)."""
     likelihood, impact = (
         (review.likelihood, review.impact) if review else (risk.residual_likelihood, risk.residual_impact)
     )
@@ -46,8 +55,8 @@ def _row(risk: Risk, review, matrix: RiskMatrix, day: datetime.date) -> dict:
     status = _status_at(risk, day)
     next_review = review.next_review_date if review else risk.next_review_due
     controls, further = [], []
-    for action in risk.actions.all():
-        (controls if action.kind == action.Kind.CONTROL else further).append(_action(action, day))
+    for action in actions:
+        (controls if action["kind"] == RiskAction.Kind.CONTROL else further).append(_action(action, day))
     return {
         "id": risk.pk,
         "register_id": risk.register_id,
@@ -83,8 +92,8 @@ def _row(risk: Risk, review, matrix: RiskMatrix, day: datetime.date) -> dict:
         else None,
         "next_review": next_review.isoformat() if next_review else "",
         "overdue": status != RiskStatus.CLOSED and next_review is not None and next_review < day,
-        "commitments": [c.ref for c in risk.commitments.all()],
-        "url": risk.get_absolute_url(),
+        "commitments": commitments,
+        "url": url,
     }
 
 
@@ -100,18 +109,33 @@ def snapshot(scope: Scope) -> dict:
     if not scope.include_restricted:
         risks = risks.public()
     risks = list(
-        selectors.with_review_as_at(risks, day)
-        .select_related("register", "category")
-        .prefetch_related(
-            Prefetch("actions", queryset=RiskAction.objects.order_by("kind", "due_date", "pk")),
-            Prefetch("commitments", queryset=Commitment.objects.only("id", "ref").order_by("ref")),
-        )
-        .in_register_order()
+        selectors.with_review_as_at(risks, day).select_related("register", "category").in_register_order()
     )
     reviews = {r.pk: r.latest_review for r in risks if hasattr(r, "latest_review")}
     owners = {r.owner_id: r.owner for r in registers} | {organisation.pk: organisation}
     matrices = RiskMatrix.objects.of_many(list(owners.values()))
-    rows = [_row(r, reviews.get(r.pk), matrices[r.register.owner_id], day) for r in risks]
+    ids = [r.pk for r in risks]
+    refs_of = linked(Risk.commitments, ids, "ref", order_by=["ref"])
+    actions_of = defaultdict(list)
+    for action in (
+        RiskAction.objects.filter(risk__in=ids)
+        .order_by("kind", "due_date", "pk")
+        .values("risk_id", "kind", "description", "owner_role", "due_date", "done_on")
+    ):
+        actions_of[action["risk_id"]].append(action)
+    url_of = url_of_each("risks:detail")
+    rows = [
+        _row(
+            r,
+            reviews.get(r.pk),
+            matrices[r.register.owner_id],
+            day,
+            actions=actions_of[r.pk],
+            commitments=refs_of[r.pk],
+            url=url_of(r.pk),
+        )
+        for r in risks
+    ]
     current = [r for r in rows if r["status"] != RiskStatus.CLOSED]
 
     counts = Counter((r["residual"]["likelihood"], r["residual"]["impact"]) for r in current)

@@ -4,7 +4,7 @@ import datetime
 
 from django.urls import reverse
 
-from assurance.models import ReportingPeriod
+from assurance.models import ReportingPeriod, Visibility
 from assurance.registry import Finding
 from assurance.rows import linked
 from assurance.scope import Scope
@@ -23,19 +23,34 @@ def _item(item: AgendaItem, objectives: list[tuple[str, str]], refs: list[str]) 
     }
 
 
-def _action(action: Action, day) -> dict:
-    status = selectors.status_at(action, day)
+# An action's fields as the snapshot reads them, with its item's and meeting's: plain values.
+ACTION_VALUES = (
+    "pk",
+    "description",
+    "owner_role",
+    "due_date",
+    "status",
+    "closed_on",
+    "visibility",
+    "item__visibility",
+    "item__meeting__body__name",
+    "item__meeting__date",
+)
+
+
+def _action(action: dict, day) -> dict:
+    status = selectors.status_at(action["status"], action["closed_on"], day)
     return {
-        "id": action.pk,
-        "description": action.description,
-        "owner": action.owner_role,
-        "due_date": action.due_date.isoformat(),
+        "id": action["pk"],
+        "description": action["description"],
+        "owner": action["owner_role"],
+        "due_date": action["due_date"].isoformat(),
         "status": status,
         "status_label": Action.Status(status).label,
-        "overdue": status != Action.Status.CLOSED and action.due_date < day,
-        "body": action.item.meeting.body.name,
-        "raised": action.item.meeting.date.isoformat(),
-        "restricted": action.is_restricted or action.item.is_restricted,
+        "overdue": status != Action.Status.CLOSED and action["due_date"] < day,
+        "body": action["item__meeting__body__name"],
+        "raised": action["item__meeting__date"].isoformat(),
+        "restricted": Visibility.RESTRICTED in (action["visibility"], action["item__visibility"]),
     }
 
 
@@ -144,8 +159,8 @@ def snapshot(scope: Scope) -> dict:
         selectors.visible_actions(restricted)
         .filter(item__meeting__body__in=list(bodies), item__meeting__date__lte=day)
         .exclude(closed_on__lt=period.start_date)
-        .select_related("item__meeting__body")
         .order_by("due_date", "pk")
+        .values(*ACTION_VALUES)
     )
     rows = [_action(a, day) for a in actions]
     open_rows = [r for r in rows if r["status"] != Action.Status.CLOSED]
@@ -191,7 +206,7 @@ def snapshot(scope: Scope) -> dict:
         # What the publication holds, so that restricting or deleting it later can be flagged.
         "records": [m.record_ref for m in meetings]
         + [i.record_ref for i in items]
-        + [a.record_ref for a in actions],
+        + [Action.record_ref_of(a["pk"]) for a in actions],
     }
 
 

@@ -128,10 +128,11 @@ def tracker_rows(actions, *, today: datetime.date) -> list[dict]:
     ]
 
 
-def status_at(action: Action, day: datetime.date) -> str:
-    if action.closed_on and action.closed_on <= day:
+def status_at(status: str, closed_on: datetime.date | None, day: datetime.date) -> str:
+    """An action's status on `day`: closed if it was by then; open if it was closed only later."""
+    if closed_on and closed_on <= day:
         return Action.Status.CLOSED
-    return Action.Status.OPEN if action.status == Action.Status.CLOSED else action.status
+    return Action.Status.OPEN if status == Action.Status.CLOSED else status
 
 
 def refs(commitments) -> list[str]:

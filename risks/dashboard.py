@@ -9,21 +9,22 @@ from dataclasses import asdict
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from assurance.models import RAG_SEVERITY, Rag
+from assurance.models import RAG_SEVERITY, Rag, Visibility
 from assurance.registry import Finding, Scope
 from assurance.rows import linked, url_of_each
 from assurance.text import cut_at_word
 from risks import selectors
-from risks.models import Risk, RiskAction, RiskMatrix, RiskStatus
+from risks.models import Risk, RiskAction, RiskMatrix, RiskReview, RiskStatus
 
 # How many risks the dashboard section lists: the appendix has every one.
 HIGHEST = 5
 
 
-def _status_at(risk: Risk, day: datetime.date) -> str:
-    if risk.closed_on is not None and risk.closed_on <= day:
+def _status_at(status: str, closed_on: datetime.date | None, day: datetime.date) -> str:
+    """A risk's status on `day`: closed if it was by then; open if it was closed only later."""
+    if closed_on is not None and closed_on <= day:
         return RiskStatus.CLOSED
-    return RiskStatus.OPEN if risk.status == RiskStatus.CLOSED else risk.status
+    return RiskStatus.OPEN if status == RiskStatus.CLOSED else status
 
 
 def _action(action: dict, day: datetime.date) -> dict:
@@ -37,9 +38,46 @@ def _action(action: dict, day: datetime.date) -> dict:
     }
 
 
+# A risk's fields as the snapshot reads them, with its register's, category's and latest
+# review's: plain values (four model instances a risk would be most of the snapshot's time).
+RISK_VALUES = (
+    "pk",
+    "register_id",
+    "register__name",
+    "register__owner_id",
+    "ref",
+    "title",
+    "visibility",
+    "owner_role",
+    "category__name",
+    "status",
+    "closed_on",
+    "closing_note",
+    "inherent_likelihood",
+    "inherent_impact",
+    "residual_likelihood",
+    "residual_impact",
+    "target_score",
+    "target_date",
+    "next_review_due",
+    *(
+        f"latest_review__{name}"
+        for name in (
+            "pk",
+            "date",
+            "likelihood",
+            "impact",
+            "direction",
+            "reviewer",
+            "commentary",
+            "next_review_date",
+        )
+    ),
+)
+
+
 def _row(
-    risk: Risk,
-    review,
+    risk: dict,
     matrix: RiskMatrix,
     day: datetime.date,
     *,
@@ -47,48 +85,52 @@ def _row(
     commitments: list[str],
     url: str,
 ) -> dict:
-    """A risk as at `day`, with its actions, commitments' refs and URL (read for every risk at once)."""
+    """A risk as at `day`, as its latest review by then left it, with its actions, commitments'
+    refs and URL (read for every risk at once)."""
+    reviewed = risk["latest_review__pk"] is not None
     likelihood, impact = (
-        (review.likelihood, review.impact) if review else (risk.residual_likelihood, risk.residual_impact)
+        (risk["latest_review__likelihood"], risk["latest_review__impact"])
+        if reviewed
+        else (risk["residual_likelihood"], risk["residual_impact"])
     )
     rating = matrix.rate(likelihood, impact)
-    status = _status_at(risk, day)
-    next_review = review.next_review_date if review else risk.next_review_due
+    status = _status_at(risk["status"], risk["closed_on"], day)
+    next_review = risk["latest_review__next_review_date"] if reviewed else risk["next_review_due"]
     controls, further = [], []
     for action in actions:
         (controls if action["kind"] == RiskAction.Kind.CONTROL else further).append(_action(action, day))
     return {
-        "id": risk.pk,
-        "register_id": risk.register_id,
-        "register": risk.register.name,
-        "ref": risk.ref,
-        "title": risk.title,
-        "restricted": risk.is_restricted,
-        "owner": risk.owner_role,
-        "category": risk.category.name if risk.category else "",
+        "id": risk["pk"],
+        "register_id": risk["register_id"],
+        "register": risk["register__name"],
+        "ref": risk["ref"],
+        "title": risk["title"],
+        "restricted": risk["visibility"] == Visibility.RESTRICTED,
+        "owner": risk["owner_role"],
+        "category": risk["category__name"] or "",
         "status": str(status),
         "status_label": RiskStatus(status).label,
-        "closing_note": risk.closing_note if status == RiskStatus.CLOSED else "",
+        "closing_note": risk["closing_note"] if status == RiskStatus.CLOSED else "",
         "inherent": {
-            "likelihood": risk.inherent_likelihood,
-            "impact": risk.inherent_impact,
-            "score": risk.inherent_score,
+            "likelihood": risk["inherent_likelihood"],
+            "impact": risk["inherent_impact"],
+            "score": risk["inherent_likelihood"] * risk["inherent_impact"],
         },
         "residual": {"likelihood": likelihood, "impact": impact, "score": rating.score},
         "rag": str(rating.rag),
         "level": rating.level,
-        "target_score": risk.target_score,
-        "target_date": risk.target_date.isoformat() if risk.target_date else "",
-        "direction": review.direction if review else "",
+        "target_score": risk["target_score"],
+        "target_date": risk["target_date"].isoformat() if risk["target_date"] else "",
+        "direction": risk["latest_review__direction"] if reviewed else "",
         "controls": controls,
         "actions": further,
         "review": {
-            "date": review.date.isoformat(),
-            "reviewer": review.reviewer,
-            "commentary": review.commentary,
-            "next": review.next_review_date.isoformat(),
+            "date": risk["latest_review__date"].isoformat(),
+            "reviewer": risk["latest_review__reviewer"],
+            "commentary": risk["latest_review__commentary"],
+            "next": risk["latest_review__next_review_date"].isoformat(),
         }
-        if review
+        if reviewed
         else None,
         "next_review": next_review.isoformat() if next_review else "",
         "overdue": status != RiskStatus.CLOSED and next_review is not None and next_review < day,
@@ -108,13 +150,10 @@ def snapshot(scope: Scope) -> dict:
     )
     if not scope.include_restricted:
         risks = risks.public()
-    risks = list(
-        selectors.with_review_as_at(risks, day).select_related("register", "category").in_register_order()
-    )
-    reviews = {r.pk: r.latest_review for r in risks if hasattr(r, "latest_review")}
+    risks = list(selectors.with_review_as_at(risks, day).in_register_order().values(*RISK_VALUES))
     owners = {r.owner_id: r.owner for r in registers} | {organisation.pk: organisation}
     matrices = RiskMatrix.objects.of_many(list(owners.values()))
-    ids = [r.pk for r in risks]
+    ids = [r["pk"] for r in risks]
     refs_of = linked(Risk.commitments, ids, "ref", order_by=["ref"])
     actions_of = defaultdict(list)
     for action in (
@@ -127,12 +166,11 @@ def snapshot(scope: Scope) -> dict:
     rows = [
         _row(
             r,
-            reviews.get(r.pk),
-            matrices[r.register.owner_id],
+            matrices[r["register__owner_id"]],
             day,
-            actions=actions_of[r.pk],
-            commitments=refs_of[r.pk],
-            url=url_of(r.pk),
+            actions=actions_of[r["pk"]],
+            commitments=refs_of[r["pk"]],
+            url=url_of(r["pk"]),
         )
         for r in risks
     ]
@@ -171,7 +209,12 @@ def snapshot(scope: Scope) -> dict:
             for r in rows
         ],
         # What the publication holds, so that restricting or deleting it later can be flagged.
-        "records": [risk.record_ref for risk in risks] + [review.record_ref for review in reviews.values()],
+        "records": [Risk.record_ref_of(risk["pk"]) for risk in risks]
+        + [
+            RiskReview.record_ref_of(risk["latest_review__pk"])
+            for risk in risks
+            if risk["latest_review__pk"] is not None
+        ],
     }
 
 

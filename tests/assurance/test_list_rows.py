@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from assurance.rows import short_date, url_of_each
+from assurance.rows import linked, short_date, url_of_each
 from assurance.text import cut_at_word
 
 
@@ -76,3 +76,43 @@ def test_no_date_is_the_word_given():
 def test_each_url_is_the_one_django_reverses(pk):
     url_of = url_of_each("organisation_update")
     assert url_of(pk) == reverse("organisation_update", args=[pk])
+
+
+@pytest.mark.django_db
+def test_linked_reads_each_owners_links_as_values_in_one_query_from_either_end(django_assert_num_queries):
+    from delivery_plans.models import Commitment
+    from meetings.models import OversightBody
+    from tests.meetings.factories import make_body, make_commitment, make_plan
+
+    plan = make_plan()
+    first, second, alone = (make_commitment(plan, ref=ref) for ref in ("B2", "A1", "C3"))
+    board = make_body(name="Scrutiny Board")
+    panel = make_body(name="Accountability Panel")
+    elsewhere = make_body(name="Another Office's Board")
+    board.commitments.add(first, second)
+    panel.commitments.add(first)
+    elsewhere.commitments.add(first)
+    first.related.add(second, alone)
+
+    with django_assert_num_queries(1):
+        refs = linked(OversightBody.commitments, [board.pk, panel.pk], "ref", order_by=["ref"])
+    assert refs == {board.pk: ["A1", "B2"], panel.pk: ["B2"]}
+    # From the other end, in the linked model's own order (bodies by name), kept to `among`,
+    # several fields a tuple each.
+    with django_assert_num_queries(1):
+        bodies = linked(
+            Commitment.oversight_bodies,
+            Commitment.objects.filter(plan=plan).values("pk"),
+            "id",
+            "name",
+            among=[board.pk, panel.pk],
+        )
+    assert bodies == {
+        first.pk: [(panel.pk, "Accountability Panel"), (board.pk, "Scrutiny Board")],
+        second.pk: [(board.pk, "Scrutiny Board")],
+    }
+    assert linked(Commitment.related, [first.pk], "ref", order_by=["-ref"])[first.pk] == ["C3", "A1"]
+    # An owner with no link has none; no owner asks the database nothing.
+    assert linked(Commitment.related, [alone.pk], "ref")[alone.pk] == []
+    with django_assert_num_queries(0):
+        assert linked(Commitment.related, [], "ref") == {}

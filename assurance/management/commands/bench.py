@@ -187,13 +187,24 @@ class Command(BaseCommand):
         )
         staff_queries = one["pages"]["Staff dashboard"][1]
         rows.append(("Staff dashboard queries", str(staff_queries), "≤ 25", staff_queries <= 25))
-        made_s, made_queries = one["staff_dashboard_made"]
+        (made_s, made_queries), (made_ten_s, made_ten_queries) = (
+            one["staff_dashboard_made"],
+            ten["staff_dashboard_made"],
+        )
         rows.append(
             (
-                "Staff dashboard made afresh (after a change): queries; time",
-                f"{made_queries}; {made_s * 1000:.0f} ms",
+                "Staff dashboard made afresh (a new day, or nothing kept): queries 1 / 10; ms 1 / 10",
+                f"{made_queries} / {made_ten_queries}; {made_s * 1000:.0f} / {made_ten_s * 1000:.0f}",
                 "",
                 True,
+            )
+        )
+        rows.append(
+            (
+                "Staff dashboard made afresh: time 10 ÷ 1",
+                f"{made_ten_s / made_s:.2f}×",
+                "≤ 1.5×",
+                made_ten_s <= 1.5 * made_s,
             )
         )
         for title, (model, seconds, queries) in one["after_a_change"].items():
@@ -269,7 +280,8 @@ class Command(BaseCommand):
             caches["kept"].clear()
             return editor.get(reverse("dashboard"))
 
-        staff_dashboard_made = timed(made_afresh)
+        # Compared between the scales, as the pages are: the fastest of several runs.
+        staff_dashboard_made = timed(made_afresh, runs=PAGE_RUNS, pick=min)
         after_a_change = self.dashboard_after_a_change(editor)
         publication = Publication.objects.filter(organisation__is_home=True).latest("published_at")
         reader = Client()

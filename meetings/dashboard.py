@@ -12,14 +12,16 @@ from meetings import selectors
 from meetings.models import Action, AgendaItem, OversightBody
 
 
-def _item(item: AgendaItem, objectives: list[tuple[str, str]], refs: list[str]) -> dict:
+def _item(item: dict, objectives: list[tuple[str, str]], refs: list[str]) -> dict:
+    """An agenda item (read as plain values) as the dashboard lists it: the type as its code
+    (AgendaItem.kind_code), the closed part marked."""
     return {
-        "title": item.title,
-        "type": item.kind_code,
+        "title": item["title"],
+        "type": "" if item["kind"] == AgendaItem.Kind.OTHER else item["kind"],
         "objectives": [short_name or title for short_name, title in objectives],
         "refs": refs,
-        "deferred": item.deferred,
-        "closed": item.is_restricted,
+        "deferred": item["deferred"],
+        "closed": item["visibility"] == Visibility.RESTRICTED,
     }
 
 
@@ -143,17 +145,17 @@ def snapshot(scope: Scope) -> dict:
         selectors.visible_items(restricted)
         .filter(meeting__in=[m.pk for m in year_meetings])
         .order_by("number", "pk")
+        .values("pk", "meeting_id", "title", "kind", "deferred", "visibility")
     )
-    by_meeting = {m.pk: m for m in year_meetings}
-    item_ids = [i.pk for i in year_items]
+    item_ids = [i["pk"] for i in year_items]
     objectives_of = linked(AgendaItem.objectives, item_ids, "short_name", "title")
     refs_of = linked(AgendaItem.commitments, item_ids, "ref")
     items_of: dict[int, list[dict]] = {m.pk: [] for m in year_meetings}
     for item in year_items:
-        item.meeting = by_meeting[item.meeting_id]
-        items_of[item.meeting_id].append(_item(item, objectives_of[item.pk], refs_of[item.pk]))
+        items_of[item["meeting_id"]].append(_item(item, objectives_of[item["pk"]], refs_of[item["pk"]]))
     meetings = [m for m in year_meetings if period.start_date <= m.date <= period.end_date]
-    items = [i for i in year_items if period.start_date <= i.meeting.date <= period.end_date]
+    in_quarter = {m.pk for m in meetings}
+    items = [i for i in year_items if i["meeting_id"] in in_quarter]
 
     actions = list(
         selectors.visible_actions(restricted)
@@ -205,7 +207,7 @@ def snapshot(scope: Scope) -> dict:
         ],
         # What the publication holds, so that restricting or deleting it later can be flagged.
         "records": [m.record_ref for m in meetings]
-        + [i.record_ref for i in items]
+        + [AgendaItem.record_ref_of(i["pk"]) for i in items]
         + [Action.record_ref_of(a["pk"]) for a in actions],
     }
 

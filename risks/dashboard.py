@@ -14,7 +14,7 @@ from assurance.registry import Finding, Scope
 from assurance.rows import linked, url_of_each
 from assurance.text import cut_at_word
 from risks import selectors
-from risks.models import Risk, RiskAction, RiskMatrix, RiskReview, RiskStatus
+from risks.models import Band, Risk, RiskAction, RiskMatrix, RiskReview, RiskStatus, rate_with
 
 # How many risks the dashboard section lists: the appendix has every one.
 HIGHEST = 5
@@ -78,7 +78,7 @@ RISK_VALUES = (
 
 def _row(
     risk: dict,
-    matrix: RiskMatrix,
+    bands: list[Band],
     day: datetime.date,
     *,
     actions: list[dict],
@@ -93,7 +93,7 @@ def _row(
         if reviewed
         else (risk["residual_likelihood"], risk["residual_impact"])
     )
-    rating = matrix.rate(likelihood, impact)
+    rating = rate_with(bands, likelihood, impact)
     status = _status_at(risk["status"], risk["closed_on"], day)
     next_review = risk["latest_review__next_review_date"] if reviewed else risk["next_review_due"]
     controls, further = [], []
@@ -153,6 +153,8 @@ def snapshot(scope: Scope) -> dict:
     risks = list(selectors.with_review_as_at(risks, day).in_register_order().values(*RISK_VALUES))
     owners = {r.owner_id: r.owner for r in registers} | {organisation.pk: organisation}
     matrices = RiskMatrix.objects.of_many(list(owners.values()))
+    # Each matrix's bands made once, not once a risk.
+    bands_of = {owner_id: m.band_list for owner_id, m in matrices.items()}
     ids = [r["pk"] for r in risks]
     refs_of = linked(Risk.commitments, ids, "ref", order_by=["ref"])
     actions_of = defaultdict(list)
@@ -166,7 +168,7 @@ def snapshot(scope: Scope) -> dict:
     rows = [
         _row(
             r,
-            matrices[r["register__owner_id"]],
+            bands_of[r["register__owner_id"]],
             day,
             actions=actions_of[r["pk"]],
             commitments=refs_of[r["pk"]],

@@ -141,15 +141,15 @@ def snapshot(scope: Scope) -> dict:
     )
     for m in year_meetings:
         m.body = bodies[m.body_id]
+    items_read = selectors.visible_items(restricted).filter(meeting__in=[m.pk for m in year_meetings])
     year_items = list(
-        selectors.visible_items(restricted)
-        .filter(meeting__in=[m.pk for m in year_meetings])
-        .order_by("number", "pk")
-        .values("pk", "meeting_id", "title", "kind", "deferred", "visibility")
+        items_read.order_by("number", "pk").values(
+            "pk", "meeting_id", "title", "kind", "deferred", "visibility"
+        )
     )
-    item_ids = [i["pk"] for i in year_items]
-    objectives_of = linked(AgendaItem.objectives, item_ids, "short_name", "title")
-    refs_of = linked(AgendaItem.commitments, item_ids, "ref")
+    # Their links asked of the same items in the database, not of a list of their ids.
+    objectives_of = linked(AgendaItem.objectives, items_read.values("pk"), "short_name", "title")
+    refs_of = linked(AgendaItem.commitments, items_read.values("pk"), "ref")
     items_of: dict[int, list[dict]] = {m.pk: [] for m in year_meetings}
     for item in year_items:
         items_of[item["meeting_id"]].append(_item(item, objectives_of[item["pk"]], refs_of[item["pk"]]))

@@ -150,16 +150,17 @@ def snapshot(scope: Scope) -> dict:
     )
     if not scope.include_restricted:
         risks = risks.public()
-    risks = list(selectors.with_review_as_at(risks, day).in_register_order().values(*RISK_VALUES))
+    read = risks
+    risks = list(selectors.with_review_as_at(read, day).in_register_order().values(*RISK_VALUES))
     owners = {r.owner_id: r.owner for r in registers} | {organisation.pk: organisation}
     matrices = RiskMatrix.objects.of_many(list(owners.values()))
     # Each matrix's bands made once, not once a risk.
     bands_of = {owner_id: m.band_list for owner_id, m in matrices.items()}
-    ids = [r["pk"] for r in risks]
-    refs_of = linked(Risk.commitments, ids, "ref", order_by=["ref"])
+    # Their links and actions asked of the same risks in the database, not of a list of ids.
+    refs_of = linked(Risk.commitments, read.values("pk"), "ref", order_by=["ref"])
     actions_of = defaultdict(list)
     for action in (
-        RiskAction.objects.filter(risk__in=ids)
+        RiskAction.objects.filter(risk__in=read.values("pk"))
         .order_by("kind", "due_date", "pk")
         .values("risk_id", "kind", "description", "owner_role", "due_date", "done_on")
     ):

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.db.models import FilteredRelation, Q
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
@@ -236,3 +237,24 @@ def test_a_share_of_a_half_rounds_up_to_the_whole_percent():
     # 1 of 8 is 12.5% and 7 of 8 is 87.5%.
     assert shares(victims) == {"red": (0, 0), "amber": (1, 13), "green": (0, 0), "not_rated": (7, 88)}
     assert shares(whole) == shares(victims) and whole["total"] == 8
+
+
+def test_the_snapshot_counts_its_rows_as_the_database_counts_them(plan):
+    """The dashboard counts the commitments it has read; the plan overview has the database
+    count them. Both give the same numbers and percentages, a commitment without a status and
+    one not rated in the quarter included."""
+    from delivery_plans.dashboard import COMMITMENT_VALUES
+    from delivery_plans.selectors import delivery_counts, delivery_counts_of
+
+    make_commitment(plan.objectives.first(), ref="1.9", status=None)
+    q3 = make_period(2016, 3)
+    rows = [
+        {**row, "rag": row["quarter_update__rag"] or Rag.NOT_RATED.value}
+        for row in plan.commitments.annotate(
+            quarter_update=FilteredRelation("updates", condition=Q(updates__period=q3))
+        ).values(*COMMITMENT_VALUES)
+    ]
+    counted = delivery_counts(plan.commitments.all(), period=q3, statuses=list(plan.statuses.all()))
+    assert delivery_counts_of(rows) == counted
+    assert counted["plan", plan.pk]["total"] == 5 and None in counted["plan", plan.pk]["status"]
+    assert {Rag.AMBER.value, Rag.GREEN.value, Rag.NOT_RATED.value} <= set(counted["plan", plan.pk]["rag"])

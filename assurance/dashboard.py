@@ -155,9 +155,9 @@ def rag_totals(snapshot: dict) -> dict[str, int]:
     return {rag.value: counts.get(rag.value, 0) for rag in Rag}
 
 
-def _items(snapshot: dict | None) -> dict[str, dict]:
-    if not snapshot:
-        return {}
+def compared_items(snapshot: dict) -> dict[str, dict]:
+    """A snapshot's items by key, each with its area's title: what `what_changed` compares, and
+    what a publication keeps beside its snapshot for the next one to be compared with."""
     return {
         item["key"]: {**item, "area": area["title"]}
         for area in snapshot["areas"]
@@ -166,8 +166,9 @@ def _items(snapshot: dict | None) -> dict[str, dict]:
 
 
 def what_changed(before: dict | None, after: dict) -> list[dict]:
-    """Ratings that moved, statuses that changed, items that are new and items gone since."""
-    old, new = _items(before), _items(after)
+    """Ratings that moved, statuses that changed, items that are new and items gone since the
+    publication whose `items` are `before` (None: there is none); `after` is a snapshot."""
+    old, new = before or {}, compared_items(after)
     changes = []
     for key, item in new.items():
         previous = old.get(key)

@@ -137,7 +137,7 @@ def live_dashboard(
     # so they are not "new since the last published dashboard".
     published_items = as_published(snapshot)
     current = next((p for p in published if p.withdrawn is None), None)
-    changes = what_changed(last.snapshot if last else None, published_items)
+    changes = what_changed(last.items if last else None, published_items)
     return {
         "organisation": organisation,
         "period": period,

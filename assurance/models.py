@@ -510,6 +510,13 @@ class Publication(models.Model):
     changes = models.JSONField(
         default=list, blank=True, help_text="What changed since the previous publication (for readers)."
     )
+    # Kept apart from the snapshot, frozen with it: the next publication and the live dashboard
+    # compare with these alone, without reading the whole snapshot.
+    items = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text="The snapshot's items by key, as the next publication is compared with them.",
+    )
 
     objects = PublicationQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, Max, Model, Q, Value, When
 from django.utils import timezone
 
-from assurance.dashboard import acronyms_used, run_checks, take_snapshot, what_changed
+from assurance.dashboard import acronyms_used, compared_items, run_checks, take_snapshot, what_changed
 from assurance.models import (
     CoverReport,
     Organisation,
@@ -54,7 +54,8 @@ def latest_publication(
 
 
 def latest_before(organisation: Organisation, period: ReportingPeriod) -> Publication | None:
-    """The newest version of the latest quarter published before this one."""
+    """The newest version of the latest quarter published before this one, without its
+    snapshot (read if asked for): what is compared with it is its `items`."""
     return (
         Publication.objects.filter(organisation=organisation, period__quarter__isnull=False)
         .filter(
@@ -63,6 +64,7 @@ def latest_before(organisation: Organisation, period: ReportingPeriod) -> Public
         )
         .order_by("-period__start_year", "-period__quarter", "-version")
         .select_related("organisation", "period")
+        .defer("snapshot")
         .first()
     )
 
@@ -187,7 +189,6 @@ def publication_publish(
     earlier = (
         previous_versions.order_by("-version").first() if version > 1 else latest_before(organisation, period)
     )
-    baseline = earlier.snapshot if earlier else None
     snapshot["compared_with"] = str(earlier) if earlier else None
     publication = Publication.objects.create(
         organisation=organisation,
@@ -198,7 +199,8 @@ def publication_publish(
         title=report.title,
         correction_note=correction_note.strip(),
         snapshot=snapshot,
-        changes=what_changed(baseline, snapshot),
+        changes=what_changed(earlier.items if earlier else None, snapshot),
+        items=compared_items(snapshot),
     )
     PublishedRecord.objects.bulk_create(
         PublishedRecord(publication=publication, record=record)
@@ -227,7 +229,8 @@ def would_be_publication(*, organisation: Organisation, period: ReportingPeriod,
         published_at=published_at,
         title=report.title,
         snapshot=snapshot,
-        changes=what_changed(earlier.snapshot if earlier else None, snapshot),
+        changes=what_changed(earlier.items if earlier else None, snapshot),
+        items=compared_items(snapshot),
     )
 
 

@@ -362,3 +362,22 @@ def test_a_correction_starts_from_the_cover_of_the_paper_it_corrects(
     assert response.status_code == 302
     old = panel_client.get(first.get_absolute_url()).content.decode()
     assert "This version has been corrected" in old and "Read version 2" in old
+
+
+def test_a_publication_keeps_the_items_the_next_one_is_compared_with(home, quarter):
+    """Frozen beside the snapshot, from it: the next quarter's changes are found from them
+    alone, and publications made before they were kept get them from their own snapshot."""
+    import importlib
+
+    from assurance.dashboard import compared_items
+
+    first = make_publication(home, quarter)
+    assert first.items == compared_items(first.snapshot) and first.items
+    assert any(item["label"].startswith("Probe commitment 1.1") for item in first.items.values())
+    LIVE.update(rag="green")
+    second = make_publication(home, make_period(2016, 4))
+    moved = [c for c in second.changes if c["kind"] == "rating"]
+    assert moved and moved[0]["before"]["rag"] == "amber" and moved[0]["after"]["rag"] == "green"
+
+    backfill = importlib.import_module("assurance.migrations.0009_publication_items")
+    assert backfill.items_of(first.snapshot) == first.items

@@ -1,6 +1,7 @@
 """Text as lists, labels and history show it, and refs as people sort them."""
 
 import re
+import unicodedata
 
 from django.utils.text import Truncator
 
@@ -14,9 +15,10 @@ def cut_at_word(text: str, limit: int) -> str:
     text = " ".join((text or "").split())
     if len(text) <= limit:
         return text  # combining marks count for nothing, so a text this short is never cut
-    if text.isascii():
-        # What Truncator keeps of plain text (room for the ellipsis), without its walk over each
-        # character: lists cut every row's text, and the walk cost more than the rest of a row.
+    if text.isascii() or not any(map(unicodedata.combining, text)):
+        # What Truncator keeps of text without combining marks (room for the ellipsis), without
+        # its walk over each character in Python: lists cut every row's text, and the walk cost
+        # more than the rest of a row.
         head = text[: limit - 1]
     else:
         short = Truncator(text).chars(limit)

@@ -3,14 +3,15 @@ quarter as at its end (each item with the target date and latest update it had b
 the checks before publishing. Restricted items are left out unless the scope includes them."""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
-from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from assurance.models import Rag
 from assurance.registry import Finding, Scope
+from assurance.rows import url_of_each
 from assurance.text import cut_at_word
 from inspections.models import (
     OPEN_STATUSES,
@@ -33,24 +34,26 @@ def _status_at(item: Recommendation, day: datetime.date) -> str:
     return item.status
 
 
-def _target_at(item: Recommendation, day: datetime.date) -> tuple[datetime.date, list[dict]]:
+def _target_at(
+    item: Recommendation, revisions: list[dict], day: datetime.date
+) -> tuple[datetime.date, list[dict]]:
     """The target date as at the day (the latest revision agreed by then) and those revisions."""
-    revisions = [r for r in item.revisions.all() if r.dated <= day]
-    target = revisions[-1].new_date if revisions else item.original_target_date
+    agreed = [r for r in revisions if r["dated"] <= day]
+    target = agreed[-1]["new_date"] if agreed else item.original_target_date
     return target, [
         {
-            "dated": r.dated.isoformat(),
-            "from": r.previous_date.isoformat(),
-            "to": r.new_date.isoformat(),
-            "reason": r.reason,
+            "dated": r["dated"].isoformat(),
+            "from": r["previous_date"].isoformat(),
+            "to": r["new_date"].isoformat(),
+            "reason": r["reason"],
         }
-        for r in revisions
+        for r in agreed
     ]
 
 
-def _row(item: Recommendation, day: datetime.date) -> dict:
+def _row(item: Recommendation, revisions: list[dict], day: datetime.date, url: str) -> dict:
     status = _status_at(item, day)
-    target, revisions = _target_at(item, day)
+    target, revisions = _target_at(item, revisions, day)
     latest = getattr(item, "latest_update", None)  # joined by `snapshot`; absent without one
     still_open = status in OPEN_STATUSES
     return {
@@ -76,7 +79,7 @@ def _row(item: Recommendation, day: datetime.date) -> dict:
         "update": {"dated": latest.dated.isoformat(), "text": latest.text, "evidence": latest.evidence}
         if latest
         else None,
-        "url": item.get_absolute_url(),
+        "url": url,
     }
 
 
@@ -118,16 +121,23 @@ def snapshot(scope: Scope) -> dict:
     newest = RecommendationUpdate.objects.filter(recommendation=OuterRef("pk"), dated__lte=day).order_by(
         "-dated", "-pk"
     )
+    read = items
     items = list(
-        items.prefetch_related(
-            Prefetch("revisions", queryset=TargetDateRevision.objects.order_by("dated", "pk")),
-        )
-        .annotate(newest_update=Subquery(newest.values("pk")[:1]))
+        read.annotate(newest_update=Subquery(newest.values("pk")[:1]))
         .annotate(latest_update=FilteredRelation("updates", condition=Q(updates__pk=F("newest_update"))))
         .select_related("latest_update")
         .in_tracker_order()
     )
-    rows = [_row(item, day) for item in items]
+    # The items' target date revisions as plain values, asked of the same items in the database.
+    revisions_of = defaultdict(list)
+    for revision in (
+        TargetDateRevision.objects.filter(recommendation__in=read.values("pk"))
+        .order_by("dated", "pk")
+        .values("recommendation_id", "dated", "previous_date", "new_date", "reason")
+    ):
+        revisions_of[revision["recommendation_id"]].append(revision)
+    url_of = url_of_each("inspections:detail")
+    rows = [_row(item, revisions_of[item.pk], day, url_of(item.pk)) for item in items]
     by_report: dict[int, list[dict]] = {r.pk: [] for r in reports}
     for row in rows:
         by_report[row["report_id"]].append(row)

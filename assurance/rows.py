@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
+from django.db.models import QuerySet
 from django.urls import reverse
 
 # As the templates' "j M Y" writes them, in the service's one language.
@@ -38,8 +39,10 @@ def linked(
 
     One query of plain values through the link table, where a prefetch would make a model, a
     manager and a queryset for every owner and every link: for a list of hundreds, most of its
-    time. `owners` (and `among`, to keep only some of the linked records) are ids or a query of
-    them."""
+    time. `owners` are ids or a query of them. `among` keeps only some of the linked records: a
+    query of their ids is asked in the database; a set of ids is kept to as the links are read
+    (for a few records the caller holds: asked in the database as well as the owners, SQLite
+    looks up every pair of the two)."""
     field = relation.field
     if relation.reverse:
         owner, target, linked_model = field.m2m_reverse_field_name(), field.m2m_field_name(), field.model
@@ -50,7 +53,7 @@ def linked(
             field.related_model,
         )
     links = relation.through.objects.filter(**{f"{owner}_id__in": owners})
-    if among is not None:
+    if isinstance(among, QuerySet):
         links = links.filter(**{f"{target}_id__in": among})
     ordering = order_by if order_by is not None else linked_model._meta.ordering
     # "-name" becomes "-target__name"; the link's own id last, so that ties keep one order.
@@ -58,8 +61,10 @@ def linked(
         *(f"{'-' if name.startswith('-') else ''}{target}__{name.lstrip('-')}" for name in ordering),
         f"{target}_id",
     )
+    kept = None if among is None or isinstance(among, QuerySet) else frozenset(among)
     found: dict[int, list] = defaultdict(list)
     values = [f"{target}__{name}" for name in fields]
-    for owner_id, *shown in links.values_list(f"{owner}_id", *values):
-        found[owner_id].append(shown[0] if len(shown) == 1 else tuple(shown))
+    for owner_id, target_id, *shown in links.values_list(f"{owner}_id", f"{target}_id", *values):
+        if kept is None or target_id in kept:
+            found[owner_id].append(shown[0] if len(shown) == 1 else tuple(shown))
     return found

@@ -167,7 +167,7 @@ def snapshot(scope: Scope) -> dict:
     rows = [_action(a, day) for a in actions]
     open_rows = [r for r in rows if r["status"] != Action.Status.CLOSED]
     coverage = selectors.coverage_summary(
-        organisation=organisation, period=period, include_restricted=restricted, until=day
+        organisation=organisation, period=period, include_restricted=restricted, until=day, bodies=set(bodies)
     )
     return {
         "period": period.label,

@@ -294,7 +294,11 @@ def coverage_rows(
     ids = [row["pk"] for row in rows]
     commitment_url = url_of_each("delivery_plans:detail")
     body_url = url_of_each("meetings:detail")
-    bodies_of = overseers(ids, organisation) if with_bodies and ids else {}
+    bodies_of = (
+        overseers(ids, OversightBody.objects.for_organisation(organisation).values("pk"))
+        if with_bodies and ids
+        else {}
+    )
     items_of = defaultdict(list)
     if with_items and ids:
         meeting_url = url_of_each("meetings:meeting_detail")
@@ -335,31 +339,32 @@ def coverage_rows(
     return rows
 
 
-def overseers(commitment_ids, organisation: Organisation) -> dict[int, list[tuple[int, str]]]:
-    """The id and name of each of the organisation's bodies that oversee each commitment, by name."""
-    return linked(
-        Commitment.oversight_bodies,
-        commitment_ids,
-        "id",
-        "name",
-        among=OversightBody.objects.for_organisation(organisation).values("pk"),
-    )
+def overseers(commitment_ids, bodies) -> dict[int, list[tuple[int, str]]]:
+    """The id and name of each of `bodies` (the organisation's: ids, or a query of them) that
+    oversee each commitment, by name."""
+    return linked(Commitment.oversight_bodies, commitment_ids, "id", "name", among=bodies)
 
 
 def coverage_summary(
-    *, organisation: Organisation, period: ReportingPeriod, include_restricted: bool, until: datetime.date
+    *,
+    organisation: Organisation,
+    period: ReportingPeriod,
+    include_restricted: bool,
+    until: datetime.date,
+    bodies: set[int],
 ) -> dict:
     """What the dashboard says of a quarter's coverage: the commitments, how many the schedule
     plans and how many a meeting held to `until` scrutinised, and the gaps (scheduled, not
-    scrutinised) in full with the bodies that should have covered them. Two queries: the
-    commitments as plain values, with what the database found of each, and the gaps' bodies."""
+    scrutinised) in full with those of `bodies` (the organisation's) that should have covered
+    them. Two queries: the commitments as plain values, with what the database found of each,
+    and the gaps' bodies."""
     commitments = list(
         coverage_commitments(
             organisation=organisation, period=period, include_restricted=include_restricted, until=until
         ).values("pk", "ref", "text", "plan__title", "scheduled", "scrutinised")
     )
     gaps = [c for c in commitments if c["scheduled"] and not c["scrutinised"]]
-    bodies_of = overseers([g["pk"] for g in gaps], organisation) if gaps else {}
+    bodies_of = overseers([g["pk"] for g in gaps], bodies) if gaps else {}
     return {
         "commitments": len(commitments),
         "scheduled": sum(c["scheduled"] for c in commitments),

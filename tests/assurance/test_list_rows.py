@@ -112,6 +112,16 @@ def test_linked_reads_each_owners_links_as_values_in_one_query_from_either_end(d
         second.pk: [(board.pk, "Scrutiny Board")],
     }
     assert linked(Commitment.related, [first.pk], "ref", order_by=["-ref"])[first.pk] == ["C3", "A1"]
+    # `among` as a query is asked in the database: the same links.
+    with django_assert_num_queries(1):
+        asked = linked(
+            Commitment.oversight_bodies,
+            [first.pk, second.pk],
+            "id",
+            "name",
+            among=OversightBody.objects.exclude(pk=elsewhere.pk).values("pk"),
+        )
+    assert asked == bodies
     # An owner with no link has none; no owner asks the database nothing.
     assert linked(Commitment.related, [alone.pk], "ref")[alone.pk] == []
     with django_assert_num_queries(0):

@@ -141,8 +141,13 @@ def snapshot(scope: Scope) -> dict:
     )
     for m in year_meetings:
         m.body = bodies[m.body_id]
-    items_read = selectors.visible_items(restricted).filter(meeting__in=[m.pk for m in year_meetings])
-    year_items = list(
+    meetings = [m for m in year_meetings if period.start_date <= m.date <= period.end_date]
+    in_quarter = {m.pk for m in meetings}
+    # Items are shown for the quarter's meetings and, in the year's grid, for the holding-to-
+    # account bodies' meetings: only theirs are read.
+    shown = [m.pk for m in year_meetings if m.body.holds_to_account or m.pk in in_quarter]
+    items_read = selectors.visible_items(restricted).filter(meeting__in=shown)
+    shown_items = list(
         items_read.order_by("number", "pk").values(
             "pk", "meeting_id", "title", "kind", "deferred", "visibility"
         )
@@ -151,11 +156,9 @@ def snapshot(scope: Scope) -> dict:
     objectives_of = linked(AgendaItem.objectives, items_read.values("pk"), "short_name", "title")
     refs_of = linked(AgendaItem.commitments, items_read.values("pk"), "ref")
     items_of: dict[int, list[dict]] = {m.pk: [] for m in year_meetings}
-    for item in year_items:
+    for item in shown_items:
         items_of[item["meeting_id"]].append(_item(item, objectives_of[item["pk"]], refs_of[item["pk"]]))
-    meetings = [m for m in year_meetings if period.start_date <= m.date <= period.end_date]
-    in_quarter = {m.pk for m in meetings}
-    items = [i for i in year_items if i["meeting_id"] in in_quarter]
+    items = [i for i in shown_items if i["meeting_id"] in in_quarter]
 
     actions = list(
         selectors.visible_actions(restricted)

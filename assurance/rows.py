@@ -4,7 +4,7 @@ filters (each costs about as much as the rest of its row)."""
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -28,6 +28,15 @@ def url_of_each(name: str) -> Callable[[int], str]:
     reversed once for all the rows of a page."""
     head, _, tail = reverse(name, args=[_ID_MARK]).partition(str(_ID_MARK))
     return lambda pk: f"{head}{pk}{tail}"
+
+
+def values_by(rows: Iterable[dict], key: str) -> dict[int, list[dict]]:
+    """Rows read as plain values (the children of a list's records, in one query), by the id
+    each holds in `key`: a list for each record, empty for one with none."""
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
 
 
 def linked(

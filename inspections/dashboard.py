@@ -3,7 +3,7 @@ quarter as at its end (each item with the target date and latest update it had b
 the checks before publishing. Restricted items are left out unless the scope includes them."""
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 
 from assurance.models import Rag
 from assurance.registry import Finding, Scope
-from assurance.rows import url_of_each
+from assurance.rows import url_of_each, values_by
 from assurance.text import cut_at_word
 from inspections.models import (
     OPEN_STATUSES,
@@ -129,13 +129,12 @@ def snapshot(scope: Scope) -> dict:
         .in_tracker_order()
     )
     # The items' target date revisions as plain values, asked of the same items in the database.
-    revisions_of = defaultdict(list)
-    for revision in (
+    revisions_of = values_by(
         TargetDateRevision.objects.filter(recommendation__in=read.values("pk"))
         .order_by("dated", "pk")
-        .values("recommendation_id", "dated", "previous_date", "new_date", "reason")
-    ):
-        revisions_of[revision["recommendation_id"]].append(revision)
+        .values("recommendation_id", "dated", "previous_date", "new_date", "reason"),
+        "recommendation_id",
+    )
     url_of = url_of_each("inspections:detail")
     rows = [_row(item, revisions_of[item.pk], day, url_of(item.pk)) for item in items]
     by_report: dict[int, list[dict]] = {r.pk: [] for r in reports}

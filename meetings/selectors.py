@@ -135,10 +135,6 @@ def status_at(status: str, closed_on: datetime.date | None, day: datetime.date) 
     return Action.Status.OPEN if status == Action.Status.CLOSED else status
 
 
-def refs(commitments) -> list[str]:
-    return [c.ref for c in commitments]
-
-
 def period_meetings(*, organisation: Organisation, period: ReportingPeriod) -> QuerySet[Meeting]:
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     return Meeting.objects.filter(

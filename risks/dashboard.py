@@ -3,7 +3,7 @@ quarter as at its end (each risk as its latest review by then left it), and the 
 before publishing. Restricted risks are left out unless the scope includes them."""
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import asdict
 
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 
 from assurance.models import RAG_SEVERITY, Rag, Visibility
 from assurance.registry import Finding, Scope
-from assurance.rows import linked, url_of_each
+from assurance.rows import linked, url_of_each, values_by
 from assurance.text import cut_at_word
 from risks import selectors
 from risks.models import Band, Risk, RiskAction, RiskMatrix, RiskReview, RiskStatus, rate_with
@@ -158,13 +158,12 @@ def snapshot(scope: Scope) -> dict:
     bands_of = {owner_id: m.band_list for owner_id, m in matrices.items()}
     # Their links and actions asked of the same risks in the database, not of a list of ids.
     refs_of = linked(Risk.commitments, read.values("pk"), "ref", order_by=["ref"])
-    actions_of = defaultdict(list)
-    for action in (
+    actions_of = values_by(
         RiskAction.objects.filter(risk__in=read.values("pk"))
         .order_by("kind", "due_date", "pk")
-        .values("risk_id", "kind", "description", "owner_role", "due_date", "done_on")
-    ):
-        actions_of[action["risk_id"]].append(action)
+        .values("risk_id", "kind", "description", "owner_role", "due_date", "done_on"),
+        "risk_id",
+    )
     url_of = url_of_each("risks:detail")
     rows = [
         _row(

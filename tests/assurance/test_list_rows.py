@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from assurance.rows import linked, short_date, url_of_each
+from assurance.rows import linked, short_date, url_of_each, values_by
 from assurance.text import cut_at_word
 
 
@@ -126,3 +126,10 @@ def test_linked_reads_each_owners_links_as_values_in_one_query_from_either_end(d
     assert linked(Commitment.related, [alone.pk], "ref")[alone.pk] == []
     with django_assert_num_queries(0):
         assert linked(Commitment.related, [], "ref") == {}
+
+
+def test_values_by_groups_rows_by_the_id_they_hold_in_their_order():
+    rows = [{"risk_id": 2, "n": 1}, {"risk_id": 1, "n": 2}, {"risk_id": 2, "n": 3}]
+    grouped = values_by(rows, "risk_id")
+    assert [r["n"] for r in grouped[2]] == [1, 3] and [r["n"] for r in grouped[1]] == [2]
+    assert grouped[3] == []  # a record with none has an empty list

@@ -3,6 +3,7 @@ visibility, and the abstract bases that give every content model its audit histo
 its version for stale-edit protection."""
 
 import datetime
+from collections.abc import Iterable
 from typing import TypeVar
 
 from django.conf import settings
@@ -123,12 +124,14 @@ class AuditedModel(TimeStampedModel):
     @property
     def record_ref(self) -> str:
         """How a publication names the record: 'meetings.action:12'."""
-        return self.record_ref_of(self.pk)
+        return self.record_refs_of([self.pk])[0]
 
     @classmethod
-    def record_ref_of(cls, pk: int) -> str:
-        """The record_ref of the record with this id, for a read of plain values."""
-        return f"{cls._meta.label_lower}:{pk}"
+    def record_refs_of(cls, pks: Iterable[int | None]) -> list[str]:
+        """The record_ref of each record with these ids (None, for no record, is left out),
+        for a read of plain values: the model's label is made once for them all."""
+        label = cls._meta.label_lower
+        return [f"{label}:{pk}" for pk in pks if pk is not None]
 
     def frozen_fields(self) -> dict[str, str]:
         """Fields that may no longer change, each with the reason (said on the form)."""

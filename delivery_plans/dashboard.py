@@ -203,12 +203,8 @@ def snapshot(scope: Scope) -> dict:
         "measures": [_measure_row(m, up_to=period.end_date) for m in measures_of(plans)],
         "items": items,
         # What the publication holds, so that restricting or deleting it later can be flagged.
-        "records": [Commitment.record_ref_of(c["pk"]) for c in commitments]
-        + [
-            ProgressUpdate.record_ref_of(c["quarter_update__pk"])
-            for c in commitments
-            if c["quarter_update__pk"] is not None
-        ],
+        "records": Commitment.record_refs_of(c["pk"] for c in commitments)
+        + ProgressUpdate.record_refs_of(c["quarter_update__pk"] for c in commitments),
     }
 
 

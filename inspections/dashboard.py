@@ -9,12 +9,13 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from assurance.models import Rag
+from assurance.models import Rag, Visibility
 from assurance.registry import Finding, Scope
 from assurance.rows import url_of_each, values_by
 from assurance.text import cut_at_word
 from inspections.models import (
     OPEN_STATUSES,
+    Kind,
     Recommendation,
     RecommendationUpdate,
     Report,
@@ -27,19 +28,17 @@ from inspections.models import (
 FLAGGED_RESPONSES = (ResponseState.LATE, ResponseState.LATE_EXPLAINED, ResponseState.MADE_LATE)
 
 
-def _status_at(item: Recommendation, day: datetime.date) -> str:
-    if item.status == Status.CLOSED and item.closed_on is not None and item.closed_on > day:
+def _status_at(item: dict, day: datetime.date) -> str:
+    if item["status"] == Status.CLOSED and item["closed_on"] is not None and item["closed_on"] > day:
         # Closed after the quarter's end: it was still being worked on then.
         return Status.IN_PROGRESS
-    return item.status
+    return item["status"]
 
 
-def _target_at(
-    item: Recommendation, revisions: list[dict], day: datetime.date
-) -> tuple[datetime.date, list[dict]]:
+def _target_at(item: dict, revisions: list[dict], day: datetime.date) -> tuple[datetime.date, list[dict]]:
     """The target date as at the day (the latest revision agreed by then) and those revisions."""
     agreed = [r for r in revisions if r["dated"] <= day]
-    target = agreed[-1]["new_date"] if agreed else item.original_target_date
+    target = agreed[-1]["new_date"] if agreed else item["original_target_date"]
     return target, [
         {
             "dated": r["dated"].isoformat(),
@@ -51,33 +50,62 @@ def _target_at(
     ]
 
 
-def _row(item: Recommendation, revisions: list[dict], day: datetime.date, url: str) -> dict:
+# An item's fields as the snapshot reads them, with its latest update's: plain values (a model
+# instance each, and its update's, would be most of the snapshot's time for a long tracker).
+RECOMMENDATION_VALUES = (
+    "pk",
+    "report_id",
+    "ref",
+    "kind",
+    "text",
+    "visibility",
+    "owner_role",
+    "addressed_to",
+    "status",
+    "rag",
+    "rag_reason",
+    "original_target_date",
+    "closed_on",
+    "closing_evidence",
+    "latest_update__pk",
+    "latest_update__dated",
+    "latest_update__text",
+    "latest_update__evidence",
+)
+KIND_LABELS = dict(Kind.choices)
+
+
+def _row(item: dict, revisions: list[dict], day: datetime.date, url: str) -> dict:
     status = _status_at(item, day)
     target, revisions = _target_at(item, revisions, day)
-    latest = getattr(item, "latest_update", None)  # joined by `snapshot`; absent without one
     still_open = status in OPEN_STATUSES
+    closed = status == Status.CLOSED
     return {
-        "id": item.pk,
-        "report_id": item.report_id,
-        "ref": item.ref,
-        "kind": item.kind,
-        "kind_label": item.get_kind_display(),
-        "text": item.text,
-        "restricted": item.is_restricted,
-        "owner": item.owner_role,
-        "addressed_to": item.addressed_to,
+        "id": item["pk"],
+        "report_id": item["report_id"],
+        "ref": item["ref"],
+        "kind": item["kind"],
+        "kind_label": KIND_LABELS.get(item["kind"], item["kind"]),
+        "text": item["text"],
+        "restricted": item["visibility"] == Visibility.RESTRICTED,
+        "owner": item["owner_role"],
+        "addressed_to": item["addressed_to"],
         "status": str(status),
         "status_label": Status(status).label,
-        "rag": item.rag,
-        "rag_reason": item.rag_reason,
-        "original_target": item.original_target_date.isoformat(),
+        "rag": item["rag"],
+        "rag_reason": item["rag_reason"],
+        "original_target": item["original_target_date"].isoformat(),
         "target": target.isoformat(),
         "revisions": revisions,
         "overdue": still_open and target < day,
-        "closed_on": item.closed_on.isoformat() if status == Status.CLOSED and item.closed_on else "",
-        "closing_evidence": item.closing_evidence if status == Status.CLOSED else "",
-        "update": {"dated": latest.dated.isoformat(), "text": latest.text, "evidence": latest.evidence}
-        if latest
+        "closed_on": item["closed_on"].isoformat() if closed and item["closed_on"] else "",
+        "closing_evidence": item["closing_evidence"] if closed else "",
+        "update": {
+            "dated": item["latest_update__dated"].isoformat(),
+            "text": item["latest_update__text"],
+            "evidence": item["latest_update__evidence"],
+        }
+        if item["latest_update__pk"] is not None
         else None,
         "url": url,
     }
@@ -125,8 +153,8 @@ def snapshot(scope: Scope) -> dict:
     items = list(
         read.annotate(newest_update=Subquery(newest.values("pk")[:1]))
         .annotate(latest_update=FilteredRelation("updates", condition=Q(updates__pk=F("newest_update"))))
-        .select_related("latest_update")
         .in_tracker_order()
+        .values(*RECOMMENDATION_VALUES)
     )
     # The items' target date revisions as plain values, asked of the same items in the database.
     revisions_of = values_by(
@@ -136,7 +164,7 @@ def snapshot(scope: Scope) -> dict:
         "recommendation_id",
     )
     url_of = url_of_each("inspections:detail")
-    rows = [_row(item, revisions_of[item.pk], day, url_of(item.pk)) for item in items]
+    rows = [_row(item, revisions_of[item["pk"]], day, url_of(item["pk"])) for item in items]
     by_report: dict[int, list[dict]] = {r.pk: [] for r in reports}
     for row in rows:
         by_report[row["report_id"]].append(row)
@@ -177,7 +205,7 @@ def snapshot(scope: Scope) -> dict:
             for r in rows
         ],
         # What the publication holds, so that restricting or deleting it later can be flagged.
-        "records": [item.record_ref for item in items],
+        "records": Recommendation.record_refs_of(item["pk"] for item in items),
     }
 
 

@@ -1,6 +1,7 @@
 """The meetings area's part of the governance dashboard: snapshot and checks before publishing."""
 
 import datetime
+from operator import itemgetter
 
 from django.urls import reverse
 
@@ -9,7 +10,7 @@ from assurance.registry import Finding
 from assurance.rows import linked
 from assurance.scope import Scope
 from meetings import selectors
-from meetings.models import Action, AgendaItem, OversightBody
+from meetings.models import Action, AgendaItem, Meeting, MeetingStatus, OversightBody
 
 
 def _item(item: dict, objectives: list[tuple[str, str]], refs: list[str]) -> dict:
@@ -83,13 +84,22 @@ def _glossary(bodies: list[OversightBody]) -> list[dict]:
     return [_glossary_entry(b) for b in sorted(bodies, key=lambda b: (*order(b), b.name.lower()))]
 
 
+# A meeting's fields as the snapshot reads them: plain values.
+MEETING_VALUES = ("pk", "body_id", "date", "status", "ad_hoc", "summary")
+MEETING_STATUS_LABELS = dict(MeetingStatus.choices)
+
+
 def _holding_to_account(
-    bodies: list[OversightBody], scope: Scope, day, meetings: list, items_of: dict[int, list[dict]]
+    bodies: list[OversightBody], scope: Scope, day, meetings: list[dict], items_of: dict[int, list[dict]]
 ) -> list[dict]:
     """Every month of the financial year to the status date, for each holding-to-account body."""
     chosen = [b for b in bodies if b.holds_to_account]
     months = selectors.months_of(
-        bodies=chosen, start_year=scope.period.start_year, until=day, meetings=meetings
+        bodies=chosen,
+        start_year=scope.period.start_year,
+        until=day,
+        meetings=meetings,
+        body_and_date=itemgetter("body_id", "date"),
     )
     return [
         {
@@ -99,11 +109,11 @@ def _holding_to_account(
                     "month": month["month"].isoformat(),
                     "meetings": [
                         {
-                            "date": m.date.isoformat(),
-                            "status": m.status,
-                            "status_label": m.get_status_display(),
-                            "ad_hoc": m.ad_hoc,
-                            "items": items_of[m.pk],
+                            "date": m["date"].isoformat(),
+                            "status": m["status"],
+                            "status_label": MEETING_STATUS_LABELS[m["status"]],
+                            "ad_hoc": m["ad_hoc"],
+                            "items": items_of[m["pk"]],
                         }
                         for m in month["meetings"]
                     ],
@@ -135,17 +145,15 @@ def snapshot(scope: Scope) -> dict:
     # bodies' for the year to date.
     year_start, until = selectors.financial_year_to(period.start_year, day)
     year_meetings = list(
-        selectors.Meeting.objects.filter(
-            body__in=list(bodies), date__gte=year_start, date__lte=until
-        ).order_by("date", "pk")
+        Meeting.objects.filter(body__in=list(bodies), date__gte=year_start, date__lte=until)
+        .order_by("date", "pk")
+        .values(*MEETING_VALUES)
     )
-    for m in year_meetings:
-        m.body = bodies[m.body_id]
-    meetings = [m for m in year_meetings if period.start_date <= m.date <= period.end_date]
-    in_quarter = {m.pk for m in meetings}
+    meetings = [m for m in year_meetings if period.start_date <= m["date"] <= period.end_date]
+    in_quarter = {m["pk"] for m in meetings}
     # Items are shown for the quarter's meetings and, in the year's grid, for the holding-to-
     # account bodies' meetings: only theirs are read.
-    shown = [m.pk for m in year_meetings if m.body.holds_to_account or m.pk in in_quarter]
+    shown = [m["pk"] for m in year_meetings if bodies[m["body_id"]].holds_to_account or m["pk"] in in_quarter]
     items_read = selectors.visible_items(restricted).filter(meeting__in=shown)
     shown_items = list(
         items_read.order_by("number", "pk").values(
@@ -155,7 +163,7 @@ def snapshot(scope: Scope) -> dict:
     # Their links asked of the same items in the database, not of a list of their ids.
     objectives_of = linked(AgendaItem.objectives, items_read.values("pk"), "short_name", "title")
     refs_of = linked(AgendaItem.commitments, items_read.values("pk"), "ref")
-    items_of: dict[int, list[dict]] = {m.pk: [] for m in year_meetings}
+    items_of: dict[int, list[dict]] = {m["pk"]: [] for m in year_meetings}
     for item in shown_items:
         items_of[item["meeting_id"]].append(_item(item, objectives_of[item["pk"]], refs_of[item["pk"]]))
     items = [i for i in shown_items if i["meeting_id"] in in_quarter]
@@ -178,15 +186,15 @@ def snapshot(scope: Scope) -> dict:
         "as_at": day.isoformat(),
         "meetings": [
             {
-                "id": m.pk,
-                "body": m.body.name,
-                "date": m.date.isoformat(),
-                "status": m.status,
-                "status_label": m.get_status_display(),
-                "ad_hoc": m.ad_hoc,
-                "holds_to_account": m.body.holds_to_account,
-                "summary": m.summary,
-                "items": items_of[m.pk],
+                "id": m["pk"],
+                "body": bodies[m["body_id"]].name,
+                "date": m["date"].isoformat(),
+                "status": m["status"],
+                "status_label": MEETING_STATUS_LABELS[m["status"]],
+                "ad_hoc": m["ad_hoc"],
+                "holds_to_account": bodies[m["body_id"]].holds_to_account,
+                "summary": m["summary"],
+                "items": items_of[m["pk"]],
             }
             for m in meetings
         ],
@@ -209,9 +217,9 @@ def snapshot(scope: Scope) -> dict:
             for r in rows
         ],
         # What the publication holds, so that restricting or deleting it later can be flagged.
-        "records": [m.record_ref for m in meetings]
-        + [AgendaItem.record_ref_of(i["pk"]) for i in items]
-        + [Action.record_ref_of(a["pk"]) for a in actions],
+        "records": Meeting.record_refs_of(m["pk"] for m in meetings)
+        + AgendaItem.record_refs_of(i["pk"] for i in items)
+        + Action.record_refs_of(a["pk"] for a in actions),
     }
 
 

@@ -4,7 +4,9 @@ unless asked for them."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db.models import (
     BooleanField,
@@ -413,15 +415,22 @@ def holding_to_account_months(
     return months_of(bodies=bodies, start_year=start_year, until=end, meetings=meetings)
 
 
-def months_of(
-    *, bodies: list[OversightBody], start_year: int, until: datetime.date, meetings: list[Meeting]
+def months_of[M](
+    *,
+    bodies: list[OversightBody],
+    start_year: int,
+    until: datetime.date,
+    meetings: Iterable[M],
+    body_and_date: Callable[[M], tuple[int, datetime.date]] = attrgetter("body_id", "date"),
 ) -> dict[int, list[dict]]:
     """For each body, every month of a financial year up to the month of `until`, with the
     body's meetings among `meetings` (in their order): a month without one is there with no
-    meetings, so the gap shows. For a caller that has read the meetings already."""
+    meetings, so the gap shows. For a caller that has read the meetings already, as records
+    or as plain values (`body_and_date` reads a meeting's body id and date)."""
     by_month = defaultdict(list)
     for meeting in meetings:
-        by_month[meeting.body_id, meeting.date.month].append(meeting)
+        body_id, day = body_and_date(meeting)
+        by_month[body_id, day.month].append(meeting)
     months: dict[int, list[dict]] = {}
     for body in bodies:
         months[body.pk] = []

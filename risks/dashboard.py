@@ -4,7 +4,9 @@ before publishing. Restricted risks are left out unless the scope includes them.
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import cache, partial
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,7 +16,7 @@ from assurance.registry import Finding, Scope
 from assurance.rows import linked, url_of_each, values_by
 from assurance.text import cut_at_word
 from risks import selectors
-from risks.models import Band, Risk, RiskAction, RiskMatrix, RiskReview, RiskStatus, rate_with
+from risks.models import Rating, Risk, RiskAction, RiskMatrix, RiskReview, RiskStatus, rate_with
 
 # How many risks the dashboard section lists: the appendix has every one.
 HIGHEST = 5
@@ -78,7 +80,7 @@ RISK_VALUES = (
 
 def _row(
     risk: dict,
-    bands: list[Band],
+    rate: Callable[[int, int], Rating],
     day: datetime.date,
     *,
     actions: list[dict],
@@ -93,7 +95,7 @@ def _row(
         if reviewed
         else (risk["residual_likelihood"], risk["residual_impact"])
     )
-    rating = rate_with(bands, likelihood, impact)
+    rating = rate(likelihood, impact)
     status = _status_at(risk["status"], risk["closed_on"], day)
     next_review = risk["latest_review__next_review_date"] if reviewed else risk["next_review_due"]
     controls, further = [], []
@@ -154,8 +156,9 @@ def snapshot(scope: Scope) -> dict:
     risks = list(selectors.with_review_as_at(read, day).in_register_order().values(*RISK_VALUES))
     owners = {r.owner_id: r.owner for r in registers} | {organisation.pk: organisation}
     matrices = RiskMatrix.objects.of_many(list(owners.values()))
-    # Each matrix's bands made once, not once a risk.
+    # Each matrix's bands made once, and each score's rating once, not once a risk.
     bands_of = {owner_id: m.band_list for owner_id, m in matrices.items()}
+    rate_of = {owner_id: cache(partial(rate_with, bands)) for owner_id, bands in bands_of.items()}
     # Their links and actions asked of the same risks in the database, not of a list of ids.
     refs_of = linked(Risk.commitments, read.values("pk"), "ref", order_by=["ref"])
     actions_of = values_by(
@@ -168,7 +171,7 @@ def snapshot(scope: Scope) -> dict:
     rows = [
         _row(
             r,
-            bands_of[r["register__owner_id"]],
+            rate_of[r["register__owner_id"]],
             day,
             actions=actions_of[r["pk"]],
             commitments=refs_of[r["pk"]],
@@ -211,12 +214,8 @@ def snapshot(scope: Scope) -> dict:
             for r in rows
         ],
         # What the publication holds, so that restricting or deleting it later can be flagged.
-        "records": [Risk.record_ref_of(risk["pk"]) for risk in risks]
-        + [
-            RiskReview.record_ref_of(risk["latest_review__pk"])
-            for risk in risks
-            if risk["latest_review__pk"] is not None
-        ],
+        "records": Risk.record_refs_of(risk["pk"] for risk in risks)
+        + RiskReview.record_refs_of(risk["latest_review__pk"] for risk in risks),
     }
 
 

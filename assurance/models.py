@@ -271,6 +271,18 @@ def financial_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def status_on(
+    day: datetime.date, *, status: str, closed_on: datetime.date | None, closed: str, until_closed: str
+) -> str:
+    """A tracked record's status on an earlier `day`, from its status now and the day it was
+    closed: `closed` if it was closed by then; `until_closed` (what it was while being worked
+    on) if it was closed only later; else its status now. A dashboard of a past quarter shows
+    its risks, actions and recommendations as they stood at the quarter's end."""
+    if closed_on is not None and closed_on <= day:
+        return closed
+    return until_closed if status == closed else status
+
+
 def quarter_of(day: datetime.date) -> int:
     """The financial-year quarter a day falls in: 1 for April to June ... 4 for January to March."""
     return ((day.month - 4) % 12) // 3 + 1

@@ -9,7 +9,7 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from assurance.models import Rag, Visibility
+from assurance.models import Rag, Visibility, status_on
 from assurance.registry import Finding, Scope
 from assurance.rows import url_of_each, values_by
 from assurance.text import cut_at_word
@@ -26,13 +26,6 @@ from inspections.models import (
 
 # Response states the dashboard flags: missing after 56 days, or made after them.
 FLAGGED_RESPONSES = (ResponseState.LATE, ResponseState.LATE_EXPLAINED, ResponseState.MADE_LATE)
-
-
-def _status_at(item: dict, day: datetime.date) -> str:
-    if item["status"] == Status.CLOSED and item["closed_on"] is not None and item["closed_on"] > day:
-        # Closed after the quarter's end: it was still being worked on then.
-        return Status.IN_PROGRESS
-    return item["status"]
 
 
 def _target_at(item: dict, revisions: list[dict], day: datetime.date) -> tuple[datetime.date, list[dict]]:
@@ -76,7 +69,13 @@ KIND_LABELS = dict(Kind.choices)
 
 
 def _row(item: dict, revisions: list[dict], day: datetime.date, url: str) -> dict:
-    status = _status_at(item, day)
+    status = status_on(
+        day,
+        status=item["status"],
+        closed_on=item["closed_on"],
+        closed=Status.CLOSED,
+        until_closed=Status.IN_PROGRESS,
+    )
     target, revisions = _target_at(item, revisions, day)
     still_open = status in OPEN_STATUSES
     closed = status == Status.CLOSED

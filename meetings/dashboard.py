@@ -5,7 +5,7 @@ from operator import itemgetter
 
 from django.urls import reverse
 
-from assurance.models import ReportingPeriod, Visibility
+from assurance.models import ReportingPeriod, Visibility, status_on
 from assurance.registry import Finding
 from assurance.rows import linked
 from assurance.scope import Scope
@@ -42,7 +42,13 @@ ACTION_VALUES = (
 
 
 def _action(action: dict, day) -> dict:
-    status = selectors.status_at(action["status"], action["closed_on"], day)
+    status = status_on(
+        day,
+        status=action["status"],
+        closed_on=action["closed_on"],
+        closed=Action.Status.CLOSED,
+        until_closed=Action.Status.OPEN,
+    )
     return {
         "id": action["pk"],
         "description": action["description"],

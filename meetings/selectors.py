@@ -130,13 +130,6 @@ def tracker_rows(actions, *, today: datetime.date) -> list[dict]:
     ]
 
 
-def status_at(status: str, closed_on: datetime.date | None, day: datetime.date) -> str:
-    """An action's status on `day`: closed if it was by then; open if it was closed only later."""
-    if closed_on and closed_on <= day:
-        return Action.Status.CLOSED
-    return Action.Status.OPEN if status == Action.Status.CLOSED else status
-
-
 def period_meetings(*, organisation: Organisation, period: ReportingPeriod) -> QuerySet[Meeting]:
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     return Meeting.objects.filter(

@@ -11,7 +11,7 @@ from functools import cache, partial
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from assurance.models import RAG_SEVERITY, Rag, Visibility
+from assurance.models import RAG_SEVERITY, Rag, Visibility, status_on
 from assurance.registry import Finding, Scope
 from assurance.rows import linked, url_of_each, values_by
 from assurance.text import cut_at_word
@@ -20,13 +20,6 @@ from risks.models import Rating, Risk, RiskAction, RiskMatrix, RiskReview, RiskS
 
 # How many risks the dashboard section lists: the appendix has every one.
 HIGHEST = 5
-
-
-def _status_at(status: str, closed_on: datetime.date | None, day: datetime.date) -> str:
-    """A risk's status on `day`: closed if it was by then; open if it was closed only later."""
-    if closed_on is not None and closed_on <= day:
-        return RiskStatus.CLOSED
-    return RiskStatus.OPEN if status == RiskStatus.CLOSED else status
 
 
 def _action(action: dict, day: datetime.date) -> dict:
@@ -96,7 +89,13 @@ def _row(
         else (risk["residual_likelihood"], risk["residual_impact"])
     )
     rating = rate(likelihood, impact)
-    status = _status_at(risk["status"], risk["closed_on"], day)
+    status = status_on(
+        day,
+        status=risk["status"],
+        closed_on=risk["closed_on"],
+        closed=RiskStatus.CLOSED,
+        until_closed=RiskStatus.OPEN,
+    )
     next_review = risk["latest_review__next_review_date"] if reviewed else risk["next_review_due"]
     controls, further = [], []
     for action in actions:

@@ -98,12 +98,23 @@ class CoverageFilter(FilterSet):
         empty_label="Every commitment",
         method="filter_coverage",
     )
+    # The commitments a body oversees, linked from the body's page. A commitment is linked to a
+    # body at most once, so the join repeats no row.
+    body = django_filters.ModelChoiceFilter(
+        field_name="oversight_bodies",
+        queryset=OversightBody.objects.none(),
+        label="Overseen by",
+        empty_label="Any body",
+    )
 
     class Meta:
         model = Commitment
-        fields = ["objective", "coverage"]
+        fields = ["objective", "coverage", "body"]
 
     def limit_to_scope(self, scope) -> None:
+        if scope.organisation is not None:
+            bodies = OversightBody.objects.for_organisation(scope.organisation)
+            self.filters["body"].queryset = bodies.order_by("name")
         if scope.organisation is not None and scope.period is not None:
             plans = Plan.objects.for_organisation(scope.organisation, year=scope.period.start_year)
             self.filters["objective"].queryset = (

@@ -130,6 +130,33 @@ def tracker_rows(actions, *, today: datetime.date) -> list[dict]:
     ]
 
 
+def body_meetings(body: OversightBody, *, include_restricted: bool) -> QuerySet:
+    """A body's meetings newest first, as plain values with their agenda items counted (those
+    the reader may see): for its page, which pages them."""
+    items = visible_items(include_restricted)
+    return (
+        body.meetings.annotate(item_count=Count("items", filter=Q(items__in=items)))
+        .order_by("-date", "-pk")
+        .values("pk", "date", "status", "ad_hoc", "item_count")
+    )
+
+
+def body_meeting_rows(meetings) -> list[dict]:
+    """A page of `body_meetings` as the body's page lists them: one URL reversal for the page."""
+    meeting_url = url_of_each("meetings:meeting_detail")
+    labels = dict(Meeting.Status.choices)
+    return [
+        {
+            "url": meeting_url(meeting["pk"]),
+            "date": short_date(meeting["date"]),
+            "status": labels[meeting["status"]],
+            "ad_hoc": meeting["ad_hoc"],
+            "item_count": meeting["item_count"],
+        }
+        for meeting in meetings
+    ]
+
+
 def period_meetings(*, organisation: Organisation, period: ReportingPeriod) -> QuerySet[Meeting]:
     bodies = OversightBody.objects.for_organisation(organisation).values("pk")
     return Meeting.objects.filter(

@@ -5,9 +5,11 @@ import datetime
 from dataclasses import replace
 
 from django.contrib import messages
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from assurance.models import Organisation, ReportingPeriod, financial_year_of
@@ -45,23 +47,28 @@ class BodyListView(ScopedViewMixin, ObjectListView):
         )
 
 
+# A body's page lists its meetings newest first, this many a page: a body meets for years.
+MEETINGS_A_PAGE = 50
+
+
 class BodyDetailView(ObjectDetailView):
     model = OversightBody
     template_name = "meetings/body_detail.html"
-    queryset = OversightBody.objects.select_related("owner", "objective").prefetch_related(
-        "organisations",
-        Prefetch(
-            "commitments",
-            queryset=Commitment.objects.select_related("plan", "objective").in_plan_order(),
-        ),
-    )
+    queryset = OversightBody.objects.select_related("owner", "objective").prefetch_related("organisations")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        items = selectors.visible_items(can_see_restricted(self.request.user))
-        context["meetings"] = self.object.meetings.annotate(
-            item_count=Count("items", filter=Q(items__in=items)),
-        ).order_by("-date")
+        body = self.object
+        # The first commitments it oversees, with how many and the coverage list of them all.
+        context["commitments"] = first_rows(
+            body.commitments.select_related("plan", "objective").in_plan_order(),
+            full_list_url=reverse("meetings:coverage_list")
+            + "?"
+            + urlencode({"organisation": body.owner.slug, "body": body.pk}),
+        )
+        meetings = selectors.body_meetings(body, include_restricted=can_see_restricted(self.request.user))
+        page = Paginator(meetings, MEETINGS_A_PAGE).get_page(self.request.GET.get("page"))
+        context["page_obj"], context["meetings"] = page, selectors.body_meeting_rows(page)
         return context
 
 

@@ -234,3 +234,19 @@ def test_the_summary_and_full_list_run_the_same_queries_at_two_sizes(editor_clie
     small = count_queries(editor_client, url, query)
     grow(3 * SHOWN, "2")  # past SHOWN of each exception, and past a page of the full list
     assert count_queries(editor_client, url, query) == small
+
+
+def test_the_full_list_filters_by_the_body_that_oversees_them(editor_client, office):
+    body, plan, victims, secure, _ = office
+    overseen = add_gaps(plan, victims, 2, body=body)
+    add_unoverseen(plan, secure, 2)
+    other = factories.make_body(owner=body.owner, name="Estates Board")
+    other.commitments.add(factories.make_commitment(plan, "7.1", objective=secure))
+    url = reverse("meetings:coverage_list")
+    scope = {"organisation": body.owner.slug, "period": QUARTER}
+    response = editor_client.get(url, scope | {"body": body.pk})
+    assert [row["ref"] for row in response.context["rows"]] == [c.ref for c in overseen]
+    assert "Overseen by: Crime Reduction Board" in response.content.decode()  # the filter, removable
+    # Another office's body is not on offer.
+    elsewhere = factories.make_body(name="Another office's board")
+    assert editor_client.get(url, scope | {"body": elsewhere.pk}).status_code == 400

@@ -25,7 +25,7 @@ from inspections.models import (
     Status,
     quarter_label,
 )
-from inspections.rows import ITEM_FIELDS
+from inspections.rows import ITEM_FIELDS, item_rows
 from risks.models import Risk
 
 
@@ -152,13 +152,14 @@ def late_responses(organisation, today: datetime.date):
     )
 
 
-def report_page(report: Report, *, user) -> dict:
+def report_page(report: Report, *, user, today: datetime.date) -> dict:
     """What the report page shows beyond the report: grades, and its items with their latest
-    update date. Two queries."""
+    update date, as the tracker's rows (read as values, made once for the page). Two queries."""
     items = with_latest_update(Recommendation.objects.filter(report=report).visible_to(user)).order_by(
         "kind", "ref"
     )
-    return {"grades": list(report.grades.order_by("area")), "items": list(items)}
+    rows = item_rows(items.values(*ITEM_FIELDS, "last_updated"), today=today, text_length=110)
+    return {"grades": list(report.grades.order_by("area")), "items": rows}
 
 
 def recommendation_page(item: Recommendation) -> dict:

@@ -250,8 +250,8 @@ class ReportDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context |= selectors.report_page(self.object, user=self.request.user)
         context["today"] = timezone.localdate()
+        context |= selectors.report_page(self.object, user=self.request.user, today=context["today"])
         return context
 
 

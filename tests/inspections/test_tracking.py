@@ -631,3 +631,24 @@ def test_monitoring_phases_follow_one_another(editor_client):
     assert add("2019-07-01").status_code == 302
     assert "covers these dates" in add("2020-01-01", "2020-02-01").content.decode()  # the engage phase lasts
     assert MonitoringPhase.objects.count() == 2
+
+
+def test_a_reports_page_lists_its_items_as_the_tracker_does(editor_client):
+    report = make_report()
+    updated = make_recommendation(report, ref="R1", original_target_date=datetime.date(2016, 12, 31))
+    make_update(updated, dated=datetime.date(2016, 12, 5))
+    make_revision(updated, new_date=datetime.date(2017, 3, 31))
+    make_restricted_recommendation(report, ref="R2", text="Closed-session " + "word " * 40)
+    make_recommendation(report, ref="A1", kind="afi", original_target_date=datetime.date(2016, 10, 1))
+    page = editor_client.get(report.get_absolute_url()).content.decode()
+    rows = re.findall(
+        r'<th scope="row" class="govuk-table__header"><a class="govuk-link" href="([^"]+)">(\w+)</a>', page
+    )
+    assert [ref for _, ref in rows] == ["A1", "R1", "R2"]  # by kind, then ref
+    assert rows[1][0] == updated.get_absolute_url()
+    r1 = page[page.index(">R1</a>") : page.index(">R2</a>")]
+    assert "Target revised" in r1 and "31 Mar 2017" in r1 and "5 Dec 2016" in r1
+    r2 = page[page.index(">R2</a>") : page.index("</tr>", page.index(">R2</a>"))]
+    assert "Restricted" in r2 and "None yet" in r2 and "…" in r2  # its long text cut at a word
+    a1 = page[page.index(">A1</a>") :]
+    assert "Area for improvement" in a1 and "Overdue" in a1

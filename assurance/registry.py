@@ -153,16 +153,23 @@ _areas: dict[str, Area] = {}
 
 
 def form_pages(
-    noun: str, record: Any, *, edit: str, add: str, add_args: Callable[[Any], list[Any]]
+    noun: str,
+    record: Any,
+    *,
+    edit: str,
+    add: str,
+    add_args: Callable[[Any], list[Any]],
+    detail: str = "",
 ) -> list[tuple[str, str]]:
-    """The edit form of `record` and the add form of another like it (`add_args(record)` name
-    where it is added), as Area.bench_pages lists them; none when the office holds no such
-    record."""
+    """The page of `record` (the URL name `detail`, when it has one of its own), its edit form
+    and the add form of another like it (`add_args(record)` name where it is added), as
+    Area.bench_pages lists them; none when the office holds no such record."""
     from django.urls import reverse
 
     if record is None:
         return []
     return [
+        *([(f"Page of {noun}", reverse(detail, args=[record.pk]))] if detail else []),
         (f"Edit {noun} (form)", reverse(edit, args=[record.pk])),
         (f"Add {noun} (form)", reverse(add, args=add_args(record))),
     ]

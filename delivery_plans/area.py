@@ -56,6 +56,7 @@ class DeliveryPlanArea(Area):
             pages += form_pages(
                 "a commitment",
                 plan.commitments.order_by("pk").first(),
+                detail="delivery_plans:detail",
                 edit="delivery_plans:update",
                 add="delivery_plans:create",
                 add_args=lambda commitment: [commitment.plan_id],

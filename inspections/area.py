@@ -31,9 +31,15 @@ class InspectionsArea(Area):
             ("Monthly review", reverse("inspections:monthly_review") + query),
         ]
         item = Recommendation.objects.filter(report__organisation=scope.organisation).order_by("pk").first()
+        if item is not None:
+            # A report's page lists every one of its items.
+            pages.append(
+                ("Page of an inspection report", reverse("inspections:report_detail", args=[item.report_id]))
+            )
         return pages + form_pages(
             "an inspection item",
             item,
+            detail="inspections:detail",
             edit="inspections:update",
             add="inspections:create",
             add_args=lambda item: [item.report_id],

@@ -1,5 +1,6 @@
 """The meetings area's entry in the registry, and the panels it shows on commitment pages."""
 
+from django.db.models import Count
 from django.urls import reverse
 
 from assurance.registry import Area, Panel, form_pages, register
@@ -31,11 +32,24 @@ class MeetingsArea(Area):
             ("Assurance coverage", reverse("meetings:coverage") + f"?{scope.query}"),
             ("Assurance coverage, every commitment", reverse("meetings:coverage_list") + f"?{scope.query}"),
         ]
-        body = OversightBody.objects.filter(owner=scope.organisation).order_by("pk").first()
+        # The body that has met most: its page lists its meetings, and they grow with the years.
+        body = (
+            OversightBody.objects.filter(owner=scope.organisation)
+            .annotate(meeting_count=Count("meetings"))
+            .order_by("-meeting_count", "pk")
+            .first()
+        )
         item = AgendaItem.objects.filter(meeting__body__owner=scope.organisation).order_by("pk").first()
         pages += form_pages(
-            "an oversight body", body, edit="meetings:update", add="meetings:create", add_args=lambda _: []
+            "an oversight body",
+            body,
+            detail="meetings:detail",
+            edit="meetings:update",
+            add="meetings:create",
+            add_args=lambda _: [],
         )
+        if item is not None:
+            pages.append(("Page of a meeting", reverse("meetings:meeting_detail", args=[item.meeting_id])))
         return pages + form_pages(
             "an agenda item",
             item,

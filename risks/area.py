@@ -33,6 +33,7 @@ class RisksArea(Area):
         return pages + form_pages(
             "a risk",
             risk,
+            detail="risks:detail",
             edit="risks:update",
             add="risks:create",
             add_args=lambda risk: [risk.register_id],

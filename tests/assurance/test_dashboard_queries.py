@@ -93,8 +93,17 @@ def test_every_page_the_bench_times_answers_on_the_demo_data(demo):
     client.force_login(get_user_model().objects.get(username="editor"))
     publication = Publication.objects.filter(organisation__is_home=True).latest("published_at")
     pages = bench_pages(publication)
-    # Lists and dashboards of every area, and the forms that choose among an office's records.
+    # Lists and dashboards of every area, the forms that choose among an office's records, and
+    # the pages of records that list others (a body's meetings, a report's items).
     assert len(pages) >= 30 and sum("(form)" in name for name, _ in pages) >= 9
+    assert {
+        "Page of a commitment",
+        "Page of an oversight body",
+        "Page of a meeting",
+        "Page of a risk",
+        "Page of an inspection report",
+        "Page of an inspection item",
+    } <= {name for name, _ in pages}
     for name, url in pages:
         assert client.get(url).status_code == 200, name
 

@@ -130,6 +130,26 @@ def tracker_rows(actions, *, today: datetime.date) -> list[dict]:
     ]
 
 
+def commitment_values(commitments: QuerySet[Commitment]) -> QuerySet:
+    """Commitments as a short list of them reads them: plain values."""
+    return commitments.values("pk", "ref", "text", "plan__title")
+
+
+def commitment_rows(commitments) -> list[dict]:
+    """`commitment_values` as a short list shows them: linked, the text cut at a word, one URL
+    reversal for them all."""
+    commitment_url = url_of_each("delivery_plans:detail")
+    return [
+        {
+            "url": commitment_url(c["pk"]),
+            "ref": c["ref"],
+            "text": cut_at_word(c["text"], COVERAGE_TEXT_LENGTH),
+            "plan": c["plan__title"],
+        }
+        for c in commitments
+    ]
+
+
 def body_meetings(body: OversightBody, *, include_restricted: bool) -> QuerySet:
     """A body's meetings newest first, as plain values with their agenda items counted (those
     the reader may see): for its page, which pages them."""

@@ -60,12 +60,13 @@ class BodyDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         body = self.object
         # The first commitments it oversees, with how many and the coverage list of them all.
-        context["commitments"] = first_rows(
-            body.commitments.select_related("plan", "objective").in_plan_order(),
+        first = first_rows(
+            selectors.commitment_values(body.commitments.in_plan_order()),
             full_list_url=reverse("meetings:coverage_list")
             + "?"
             + urlencode({"organisation": body.owner.slug, "body": body.pk}),
         )
+        context["commitments"] = replace(first, rows=selectors.commitment_rows(first.rows))
         meetings = selectors.body_meetings(body, include_restricted=can_see_restricted(self.request.user))
         page = Paginator(meetings, MEETINGS_A_PAGE).get_page(self.request.GET.get("page"))
         context["page_obj"], context["meetings"] = page, selectors.body_meeting_rows(page)

@@ -119,3 +119,18 @@ def test_the_bench_holds_each_page_to_its_queries_and_its_time():
     assert all(row[3] for row in page_rows(small, slower, 50, hold_time=False))
     more = {"List": (0.010, 8), "Recent changes": (0.040, BOUNDED_PAGES["Recent changes"] + 1)}
     assert not any(row[3] for row in page_rows(small, more, 50, hold_time=False))
+
+
+def test_the_bench_keeps_the_faster_of_a_scales_two_turns():
+    from assurance.management.commands.bench import fastest_of
+
+    first = {
+        "pages": {"List": [0.012, 7], "Form": [0.020, 9]},
+        "staff_dashboard_made": [0.090, 37],
+        "rates": {},
+    }
+    again = {"pages": {"List": [0.010, 7], "Form": [0.025, 9]}, "staff_dashboard_made": [0.080, 37]}
+    kept = fastest_of(first, again)
+    assert kept["pages"] == {"List": (0.010, 7), "Form": (0.020, 9)}
+    assert kept["staff_dashboard_made"] == (0.080, 37)
+    assert kept["rates"] == {}  # the rest is the first turn's

@@ -130,26 +130,6 @@ def tracker_rows(actions, *, today: datetime.date) -> list[dict]:
     ]
 
 
-def commitment_values(commitments: QuerySet[Commitment]) -> QuerySet:
-    """Commitments as a short list of them reads them: plain values."""
-    return commitments.values("pk", "ref", "text", "plan__title")
-
-
-def commitment_rows(commitments) -> list[dict]:
-    """`commitment_values` as a short list shows them: linked, the text cut at a word, one URL
-    reversal for them all."""
-    commitment_url = url_of_each("delivery_plans:detail")
-    return [
-        {
-            "url": commitment_url(c["pk"]),
-            "ref": c["ref"],
-            "text": cut_at_word(c["text"], COVERAGE_TEXT_LENGTH),
-            "plan": c["plan__title"],
-        }
-        for c in commitments
-    ]
-
-
 def body_meetings(body: OversightBody, *, include_restricted: bool) -> QuerySet:
     """A body's meetings newest first, as plain values with their agenda items counted (those
     the reader may see): for its page, which pages them."""
@@ -310,9 +290,21 @@ def coverage_total(by_objective: list[ObjectiveCoverage]) -> ObjectiveCoverage:
     )
 
 
-COVERAGE_ROW_FIELDS = ("pk", "ref", "text", "plan__title", "scheduled", "overseen", "scrutinised")
+# What a list of commitments reads of each (commitment_rows), and what the coverage list adds.
+COMMITMENT_ROW_FIELDS = ("pk", "ref", "text", "plan__title")
+COVERAGE_ROW_FIELDS = (*COMMITMENT_ROW_FIELDS, "scheduled", "overseen", "scrutinised")
 # Enough of a commitment's text to recognise it in a list; its page has the rest.
 COVERAGE_TEXT_LENGTH = 160
+
+
+def commitment_rows(commitments) -> list[dict]:
+    """Commitments read as values (COMMITMENT_ROW_FIELDS, and any more) as a list of them shows
+    them: each with its URL and its text cut at a word, one URL reversal for them all."""
+    commitment_url = url_of_each("delivery_plans:detail")
+    return [
+        {**c, "url": commitment_url(c["pk"]), "text": cut_at_word(c["text"], COVERAGE_TEXT_LENGTH)}
+        for c in commitments
+    ]
 
 
 def coverage_rows(
@@ -328,9 +320,8 @@ def coverage_rows(
     with its URL, its text cut, the organisation's bodies that oversee it (`with_bodies`) and
     the items that scrutinised it in the period (`with_items`). A query for the bodies and one
     for the items, whatever the number of rows; no URL is reversed once a row."""
-    rows = [dict(row) for row in commitments]
+    rows = commitment_rows(commitments)
     ids = [row["pk"] for row in rows]
-    commitment_url = url_of_each("delivery_plans:detail")
     body_url = url_of_each("meetings:detail")
     bodies_of = (
         overseers(ids, OversightBody.objects.for_organisation(organisation).values("pk"))
@@ -369,8 +360,6 @@ def coverage_rows(
                 }
             )
     for row in rows:
-        row["url"] = commitment_url(row["pk"])
-        row["text"] = cut_at_word(row["text"], COVERAGE_TEXT_LENGTH)
         row["bodies"] = [{"name": name, "url": body_url(pk)} for pk, name in bodies_of.get(row["pk"], [])]
         row["items"] = items_of[row["pk"]]
         row["is_gap"] = row["scheduled"] and not row["scrutinised"]

@@ -61,7 +61,7 @@ class BodyDetailView(ObjectDetailView):
         body = self.object
         # The first commitments it oversees, with how many and the coverage list of them all.
         first = first_rows(
-            selectors.commitment_values(body.commitments.in_plan_order()),
+            body.commitments.in_plan_order().values(*selectors.COMMITMENT_ROW_FIELDS),
             full_list_url=reverse("meetings:coverage_list")
             + "?"
             + urlencode({"organisation": body.owner.slug, "body": body.pk}),
